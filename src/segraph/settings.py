@@ -1,0 +1,104 @@
+"""Every setting in one table: name, default, help. Layers: defaults < config file < SEGRAPH_* < flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("project_dir", ".", "Directory holding ontology/, shapes/ and data/ (the sources)."),
+    Setting("var_dir", "var", "Directory for build output: the store, dumps and imports."),
+    Setting("store", "", "Store directory (default: <var_dir>/build/store)."),
+    Setting("java", "java", "Java executable used by the HermiT reasoner."),
+)
+
+CONFIG_FILE_NAMES = ("segraph.toml",)
+
+
+def _coerce(value: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    return value
+
+
+def load_settings(
+    overrides: dict[str, Any] | None = None,
+    *,
+    config_file: str | Path | None = None,
+    environ: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Resolve every setting: defaults, then the config file, then ``SEGRAPH_*``, then overrides.
+
+    The config file is ``config_file``, else ``$SEGRAPH_CONFIG``, else ``./segraph.toml`` if present.
+    Unknown keys in the file are an error, so a typo does not pass silently.
+    """
+    env = os.environ if environ is None else environ
+    values = {s.name: s.default for s in SETTINGS}
+    path = config_file or env.get("SEGRAPH_CONFIG")
+    if path is None:
+        path = next((Path(n) for n in CONFIG_FILE_NAMES if Path(n).is_file()), None)
+    if path is not None:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh).get("segraph", {})
+        unknown = sorted(set(data) - set(values))
+        if unknown:
+            raise ValueError(f"{path}: unknown setting(s) {', '.join(unknown)}; "
+                             f"known: {', '.join(sorted(values))}")
+        values.update(data)
+    for setting in SETTINGS:
+        key = "SEGRAPH_" + setting.name.upper()
+        if key in env:
+            values[setting.name] = _coerce(env[key], setting.default)
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            values[key] = value
+    return values
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where a build reads its sources and writes its artifact."""
+
+    project: Path
+    var: Path
+    store_override: Path | None = None
+
+    @property
+    def build(self) -> Path:
+        return self.var / "build"
+
+    @property
+    def store(self) -> Path:
+        return self.store_override or self.build / "store"
+
+    @property
+    def dumps(self) -> Path:
+        return self.build / "dumps"
+
+    @property
+    def imports(self) -> Path:
+        return self.var / "imports"
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> Paths:
+        project = Path(settings["project_dir"]).resolve()
+        var = Path(settings["var_dir"])
+        if not var.is_absolute():
+            var = project / var
+        store = Path(settings["store"]).resolve() if settings.get("store") else None
+        return cls(project=project, var=var, store_override=store)

@@ -1,0 +1,12 @@
+"""One Store interface over the engines that hold the graph.
+
+The embedded store (pyoxigraph, in memory or on disk) is the default; the build writes it and
+``segraph query`` reads it.
+"""
+
+from __future__ import annotations
+
+from segraph.store.base import QueryResult, Store
+from segraph.store.embedded import EmbeddedStore
+
+__all__ = ["EmbeddedStore", "QueryResult", "Store"]

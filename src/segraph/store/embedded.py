@@ -1,0 +1,98 @@
+"""The embedded store: pyoxigraph, in memory or in a RocksDB directory on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from segraph.store.base import QueryResult
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def graph_quads(graph: Graph, graph_name: str) -> Iterable[ox.Quad]:
+    """The triples of an rdflib graph as pyoxigraph quads in the named graph ``graph_name``."""
+    name = ox.NamedNode(graph_name)
+    for s, p, o in graph:
+        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)  # type: ignore[arg-type]
+
+
+class EmbeddedStore:
+    """pyoxigraph behind the :class:`~segraph.store.base.Store` interface."""
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        self.path = path
+        if path is None:
+            self._store = ox.Store()
+        elif read_only:
+            if not path.is_dir():
+                raise FileNotFoundError(
+                    f"no store at {path}: run `segraph build` first (or give --store)")
+            self._store = ox.Store.read_only(str(path))
+        else:
+            self._store = ox.Store(str(path))
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        return self._store
+
+    def query(self, sparql: str, *, union_default_graph: bool = True) -> QueryResult:
+        result = self._store.query(sparql, use_default_graph_as_union=union_default_graph)
+        if isinstance(result, bool):
+            return QueryResult("ask", result)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ask", result)
+        if isinstance(result, ox.QuerySolutions):
+            return QueryResult("select", result)
+        return QueryResult("graph", result)
+
+    def load_quads(self, quads: Iterable[ox.Quad]) -> None:
+        self._store.bulk_extend(quads)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+    def close(self) -> None:
+        self.flush()
+        del self._store
+
+
+def from_oxigraph(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """A pyoxigraph term as an rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def read_graph(store: ox.Store, graph_name: str) -> Graph:
+    """One named graph of ``store`` as an rdflib graph."""
+    graph = Graph()
+    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph_name)):
+        graph.add((from_oxigraph(quad.subject), from_oxigraph(quad.predicate),  # type: ignore[arg-type]
+                   from_oxigraph(quad.object)))  # type: ignore[arg-type]
+    return graph

@@ -1,0 +1,44 @@
+"""Shared fixtures: the project directory, ../shared when present, and one real build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from segraph.build import BuildResult, build
+from segraph.settings import Paths
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def project_dir() -> Path:
+    return PROJECT
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data`` beside the repository; tests that compare with it skip without it."""
+    path = SHARED / "data"
+    if not path.is_dir():
+        pytest.skip("../shared/data is not present beside the repository")
+    return path
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, BuildResult]:
+    """The whole default graph, built once (with HermiT) into a temporary var directory."""
+    var = tmp_path_factory.mktemp("var")
+    paths = Paths(project=PROJECT, var=var)
+    return paths, build(paths)
+
+
+@pytest.fixture()
+def project_copy(tmp_path: Path) -> Path:
+    """A writable copy of the sources, for tests that break them on purpose."""
+    for name in ("ontology", "shapes", "data"):
+        shutil.copytree(PROJECT / name, tmp_path / name)
+    return tmp_path
