@@ -35,7 +35,8 @@ def test_every_source_is_a_named_graph_with_provenance(built):
             PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX prov: <http://www.w3.org/ns/prov#>
             ASK {{ GRAPH <{GRAPH['metadata']}> {{
                 <{GRAPH[name]}> dcterms:title ?t ; dcterms:license ?l ; dcterms:description ?d ;
-                    prov:wasGeneratedBy ?activity ; <http://rdfs.org/ns/void#triples> ?n }} }}"""), name
+                    prov:wasGeneratedBy ?activity ;
+                    <http://rdfs.org/ns/void#triples> ?n }} }}"""), name
     assert ask(store, f"""ASK {{ GRAPH <{GRAPH['metadata']}> {{ <{GRAPH['examples']}>
         <https://w3id.org/segraph/ontology#isExample> true }} }}""")
 

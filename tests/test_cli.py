@@ -122,8 +122,9 @@ def test_import_sdg_kos_fixture(built, tmp_path, capsys, project_dir):
         SELECT ?n ?title WHERE { GRAPH <https://w3id.org/segraph/graph/un-sdg-kos> {
           ?i a seg:SDGIndicator ; skos:notation ?n ; seg:indicatorOfTarget ?t .
           ?t seg:officialTitle ?title FILTER(lang(?title) = "fr") } } ORDER BY ?n""")
+    assert code == 0
     assert out.splitlines() == ["n,title", "8.5.2,Titre de la cible huit cinq"]
-    code, out, _ = run(capsys, "query", "--var-dir", str(var), "--format", "csv", """
+    _, out, _ = run(capsys, "query", "--var-dir", str(var), "--format", "csv", """
         SELECT ?src WHERE { GRAPH <https://w3id.org/segraph/graph/metadata> {
           <https://w3id.org/segraph/graph/un-sdg-kos> prov:wasDerivedFrom ?src } }""")
     assert "http://metadata.un.org/sdg" in out
@@ -153,3 +154,24 @@ def test_import_sdg_kos_from_the_un_dump(tmp_path, capsys, project_dir, shared_d
     assert store.query("""ASK { <https://w3id.org/segraph/id/sdg/indicator/8.5.2>
         <http://www.w3.org/2004/02/skos/core#exactMatch> <http://metadata.un.org/sdg/C080502> }"""
                        ).raw
+
+
+def test_every_setting_is_documented_in_the_readme(project_dir):
+    from segraph.settings import SETTINGS
+
+    readme = (project_dir / "README.md").read_text(encoding="utf-8")
+    for setting in SETTINGS:
+        assert f"`{setting.name}`" in readme and f"SEGRAPH_{setting.name.upper()}" in readme
+
+
+def test_settings_layers(tmp_path):
+    from segraph.settings import load_settings
+
+    config = tmp_path / "segraph.toml"
+    config.write_text('[segraph]\nvar_dir = "from-file"\njava = "file-java"\n')
+    values = load_settings({"java": "flag-java"}, config_file=config,
+                           environ={"SEGRAPH_VAR_DIR": "from-env"})
+    assert values["var_dir"] == "from-env" and values["java"] == "flag-java"
+    config.write_text('[segraph]\nvar_dri = "typo"\n')
+    with pytest.raises(ValueError, match="unknown setting"):
+        load_settings(config_file=config, environ={})

@@ -24,7 +24,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID
 
 from segraph import __version__
 from segraph.namespaces import DATASET_IRI, PREFIXES, SEG, bind_prefixes, graph_iri
-from segraph.reasoning import infer
+from segraph.reasoning import INFERRED, infer
 from segraph.settings import Paths
 from segraph.sources import GraphSource, convert, load_manifest, local_source
 from segraph.sources.rdf_files import parse_rdf_file
@@ -168,6 +168,7 @@ def build(
     extra_files: list[Path] | None = None,
     reason: bool = True,
     java: str = "java",
+    validator: str = "turbo",
     progress: Progress | None = None,
 ) -> BuildResult:
     """Assemble, validate, reason, load and dump the graph. Raises :class:`BuildError`."""
@@ -201,7 +202,7 @@ def build(
     with _timed(timings, "validate"):
         say("validate", f"{len(data)} triples against {len(graphs['shapes'])} shape triples")
         report = validate_graph(data, graphs["shapes"], reference=ontology,
-                                focus_nodes=None)
+                                focus_nodes=None, engine=validator)
         result.report = report
         if not report.conforms:
             raise BuildError("the data does not conform to the shapes", report)
@@ -211,19 +212,7 @@ def build(
             say("reason", "HermiT over ontology + data")
             inferred = infer(ontology, data, java=java)
             graphs["inferred"] = inferred
-            sources["inferred"] = GraphSource(
-                name="inferred",
-                title={"en": "Inferred by the OWL reasoner", "sv": "Härlett av OWL-resoneraren"},
-                converter="hermit",
-                files=(),
-                license="https://creativecommons.org/licenses/by/4.0/",
-                derivation={"en": "Entailments of the ontology and the asserted data computed by "
-                                  "HermiT through owlready2 (class memberships incl. "
-                                  "superclasses, property chains, super-properties); never "
-                                  "mixed with asserted data.",
-                            "sv": "Slutsatser av ontologin och de påstådda data, beräknade av "
-                                  "HermiT via owlready2; hålls åtskilda från påstådda data."},
-            )
+            sources["inferred"] = INFERRED
 
     dataset_description(meta)
     for name in sorted(graphs):

@@ -7,6 +7,7 @@ Exit codes (as pySHACL's): 0 success / conforms, 1 the data does not conform or 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,7 +62,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         try:
             result = build(paths, extra_files=[Path(f) for f in args.data or []],
-                           reason=not args.no_reason, java=settings["java"], progress=report)
+                           reason=not args.no_reason, java=settings["java"],
+                           validator=settings["validator"], progress=report)
         except SourceError as exc:
             progress.stop()
             err.print(f"[red]error:[/red] {exc}")
@@ -90,8 +92,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     timing = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in result.timings.items())
     out.print(f"time: {timing}")
     if result.report is not None and result.report.violations:
-        out.print(f"{len(result.report.violations)} warning(s)/note(s) from the shapes; "
-                  "run `segraph validate` on a file to see them.")
+        out.print(result.report.to_text())
     out.print(f"dumps: {', '.join(sorted(result.dumps))} in {result.out / 'dumps'}")
     return OK
 
@@ -106,7 +107,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from segraph.sources.rdf_files import parse_rdf_file
     from segraph.validation import validate_graph
 
-    paths = Paths.from_settings(_settings(args))
+    settings = _settings(args)
+    paths = Paths.from_settings(settings)
     data = Graph()
     try:
         for name in args.files:
@@ -115,7 +117,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except SourceError as exc:
         err.print(f"[red]error:[/red] {exc}")
         return ERROR
-    report = validate_graph(data, shapes, reference=None if args.alone else reference)
+    report = validate_graph(data, shapes, reference=None if args.alone else reference,
+                            engine=settings["validator"])
     if args.format == "json":
         sys.stdout.write(report.to_json() + "\n")
     elif args.format == "turtle":
@@ -132,8 +135,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_reason(args: argparse.Namespace) -> int:
-    from segraph.reasoning import InconsistentError
-    from segraph.reasoning import reason_over_store
+    from segraph.reasoning import InconsistentError, reason_over_store
 
     settings = _settings(args)
     paths = Paths.from_settings(settings)
@@ -235,10 +237,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def interactive(store: Any, fmt: str) -> int:
     """A small SPARQL shell: end a query with ';' or an empty line; 'quit' to leave."""
-    try:
+    with contextlib.suppress(ImportError):
         import readline  # noqa: F401 - line editing and history for input()
-    except ImportError:  # pragma: no cover
-        pass
     out.print(f"segraph {__version__} SPARQL shell on {store.path} ({len(store):,} quads). "
               "All project prefixes are declared. End a query with ';' or an empty line; "
               "'quit' to leave.")
@@ -284,7 +284,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandError("segraph import sdg-kos needs FILE: the UN SDG KOS RDF dump "
                            "(e.g. sdg-kos-goals-targets-indicators.ttl from metadata.un.org/sdg)")
     try:
-        summary = import_sdg_kos(paths, Path(args.file))
+        summary = import_sdg_kos(paths, Path(args.file), engine=settings["validator"])
     except SourceError as exc:
         err.print(f"[red]error:[/red] {exc}")
         return ERROR

@@ -32,7 +32,8 @@ def _provenance(name: str, file: Path, triples: int) -> Graph:
     digest = hashlib.sha256(file.read_bytes()).hexdigest()
     meta = bind_prefixes(Graph())
     meta.add((node, RDF.type, PROV.Entity))
-    meta.add((node, DCTERMS.title, Literal("UN SDG KOS: official titles and indicators", lang="en")))
+    meta.add((node, DCTERMS.title,
+              Literal("UN SDG KOS: official titles and indicators", lang="en")))
     meta.add((node, DCTERMS.title, Literal("FN:s SDG KOS: officiella titlar och indikatorer",
                                            lang="sv")))
     meta.add((node, DCTERMS.description, Literal(
@@ -56,7 +57,7 @@ def _provenance(name: str, file: Path, triples: int) -> Graph:
     return meta
 
 
-def import_sdg_kos(paths: Paths, file: Path) -> str:
+def import_sdg_kos(paths: Paths, file: Path, *, engine: str = "turbo") -> str:
     """Convert the UN SDG KOS dump at ``file``, validate it, keep it and load it."""
     from segraph.build import canonical
     from segraph.sources import shapes_and_reference
@@ -64,7 +65,7 @@ def import_sdg_kos(paths: Paths, file: Path) -> str:
 
     graph = canonical(sdg_kos_graph(file))
     shapes, reference = shapes_and_reference(paths.project)
-    report = validate_graph(graph, shapes, reference=reference)
+    report = validate_graph(graph, shapes, reference=reference, engine=engine)
     if not report.conforms:
         from segraph.sources import SourceError
 
@@ -78,27 +79,14 @@ def import_sdg_kos(paths: Paths, file: Path) -> str:
         tmp.replace(target)
     loaded = ""
     if paths.store.is_dir():
-        _replace_in_store(paths.store, "un-sdg-kos", graph, meta)
+        from segraph.store.embedded import EmbeddedStore
+
+        store = EmbeddedStore(paths.store)
+        store.replace_graph(str(graph_iri("un-sdg-kos")), graph,
+                            metadata_graph=str(GRAPH["metadata"]), description=meta)
+        store.close()
         loaded = f" and loaded into {paths.store}"
     indicators = len(set(graph.subjects(RDF.type, URIRef(
         "https://w3id.org/segraph/ontology#SDGIndicator"))))
     return (f"Imported {len(graph):,} triples ({indicators} indicators) into the named graph "
             f"<{graph_iri('un-sdg-kos')}>; kept in {paths.imports}{loaded}.")
-
-
-def _replace_in_store(store_path: Path, name: str, graph: Graph, meta: Graph) -> None:
-    """Replace one named graph (and its description) in one update."""
-    from segraph.store.embedded import EmbeddedStore
-
-    target = graph_iri(name)
-    store = EmbeddedStore(store_path)
-    body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
-    meta_body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in meta)
-    store.oxigraph.update(
-        f"DROP SILENT GRAPH <{target}> ;\n"
-        f"DELETE {{ GRAPH <{GRAPH['metadata']}> {{ <{target}> ?p ?o }} }} "
-        f"WHERE {{ GRAPH <{GRAPH['metadata']}> {{ <{target}> ?p ?o }} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{target}> {{\n{body}\n}} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{GRAPH['metadata']}> {{\n{meta_body}\n}} }}"
-    )
-    store.close()

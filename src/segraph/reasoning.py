@@ -16,6 +16,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from segraph.sources import GraphSource
+
 # Datatypes of the OWL 2 datatype map that HermiT accepts (plus plain/language-tagged strings).
 OWL2_DATATYPES = {
     XSD.string, XSD.boolean, XSD.decimal, XSD.integer, XSD.nonNegativeInteger,
@@ -26,6 +28,20 @@ OWL2_DATATYPES = {
     XSD.base64Binary, RDF.PlainLiteral, RDF.XMLLiteral, RDF.langString, RDFS.Literal, None,
 }
 IGNORED_TYPES = {OWL.Thing, OWL.NamedIndividual}
+
+
+INFERRED = GraphSource(
+    name="inferred",
+    title={"en": "Inferred by the OWL reasoner", "sv": "Härlett av OWL-resoneraren"},
+    converter="hermit",
+    files=(),
+    license="https://creativecommons.org/licenses/by/4.0/",
+    derivation={"en": "Entailments of the ontology and the asserted data computed by HermiT "
+                      "through owlready2 (class memberships incl. superclasses, property chains, "
+                      "super-properties); never mixed with asserted data.",
+                "sv": "Slutsatser av ontologin och de påstådda data, beräknade av HermiT via "
+                      "owlready2; hålls åtskilda från påstådda data."},
+)
 
 
 class InconsistentError(Exception):
@@ -165,6 +181,7 @@ def reason_over_store(store_path: Path, *, java: str = "java", output: Path | No
     The replacement is one SPARQL update, so readers see the old or the new inferences, never a
     mix. Returns the number of inferred triples.
     """
+    from segraph.build import describe_graph
     from segraph.namespaces import GRAPH, bind_prefixes
     from segraph.store.embedded import EmbeddedStore, read_graph
 
@@ -179,16 +196,10 @@ def reason_over_store(store_path: Path, *, java: str = "java", output: Path | No
         if short not in NOT_REASONED_OVER and short != "ontology":
             data += read_graph(store.oxigraph, name)
     inferred = infer(ontology, data, java=java)
-    target = GRAPH["inferred"]
-    body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in sorted(inferred))
-    store.oxigraph.update(
-        f"DROP SILENT GRAPH <{target}> ;\n"
-        f"INSERT DATA {{ GRAPH <{target}> {{\n{body}\n}} }} ;\n"
-        f"DELETE {{ GRAPH <{GRAPH['metadata']}> {{ <{target}> <http://rdfs.org/ns/void#triples> ?n }} }}\n"
-        f"WHERE {{ GRAPH <{GRAPH['metadata']}> {{ <{target}> <http://rdfs.org/ns/void#triples> ?n }} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{GRAPH['metadata']}> {{ <{target}> "
-        f"<http://rdfs.org/ns/void#triples> {len(inferred)} }} }}"
-    )
+    description = Graph()
+    describe_graph(description, INFERRED, len(inferred))
+    store.replace_graph(str(GRAPH["inferred"]), inferred, metadata_graph=str(GRAPH["metadata"]),
+                        description=description)
     store.close()
     if output is not None:
         bind_prefixes(inferred).serialize(output, format="turtle")

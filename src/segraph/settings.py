@@ -1,4 +1,7 @@
-"""Every setting in one table: name, default, help. Layers: defaults < config file < SEGRAPH_* < flags."""
+"""Every setting in one table: name, default, help.
+
+Layers: defaults < config file < ``SEGRAPH_*`` environment variables < command-line flags.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("var_dir", "var", "Directory for build output: the store, dumps and imports."),
     Setting("store", "", "Store directory (default: <var_dir>/build/store)."),
     Setting("java", "java", "Java executable used by the HermiT reasoner."),
+    Setting("validator", "turbo", "SHACL engine: turbo (pyshacl-turbo, fast) or pyshacl."),
 )
 
 CONFIG_FILE_NAMES = ("segraph.toml",)
@@ -44,7 +48,7 @@ def load_settings(
 ) -> dict[str, Any]:
     """Resolve every setting: defaults, then the config file, then ``SEGRAPH_*``, then overrides.
 
-    The config file is ``config_file``, else ``$SEGRAPH_CONFIG``, else ``./segraph.toml`` if present.
+    The config file is ``config_file``, else ``$SEGRAPH_CONFIG``, else ``./segraph.toml``.
     Unknown keys in the file are an error, so a typo does not pass silently.
     """
     env = os.environ if environ is None else environ

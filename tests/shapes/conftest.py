@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 from rdflib import Graph
+
+# The test modules import their helpers from shape_cases.py beside this file, whatever pytest's
+# import mode.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from shape_cases import load_ontology, load_reference, load_shapes
 
 

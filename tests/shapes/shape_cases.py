@@ -21,7 +21,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from segraph.validation import Report, validate_graph
+from segraph.validation import DEFAULT_ENGINE, Report, validate_graph
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parents[1]
@@ -118,10 +118,10 @@ def parse_case(path: Path) -> Case:
 
 
 @functools.cache
-def run_case(path: Path) -> Report:
+def run_case(path: Path, engine: str = DEFAULT_ENGINE) -> Report:
     """Validate one case file against all shapes, with the reference graph mixed in."""
     case = parse_case(path)
-    return validate_graph(case.graph, load_shapes(), reference=load_reference())
+    return validate_graph(case.graph, load_shapes(), reference=load_reference(), engine=engine)
 
 
 def results(report: Report, severity: str) -> set[Key]:

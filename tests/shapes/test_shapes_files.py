@@ -62,14 +62,68 @@ def test_every_shape_has_labels_in_sv_and_en_and_an_english_comment() -> None:
         assert "en" in comments, f"{shape}: rdfs:comment in en needed"
 
 
-def test_every_reported_shape_has_one_english_and_one_swedish_message() -> None:
+def test_every_property_shape_has_one_english_and_one_swedish_message() -> None:
+    """The messages are on the property shapes (also for SHACL-SPARQL constraints, which are
+    shared between property shapes and carry none of their own)."""
     graph = load_shapes()
-    reported = set(graph.objects(None, SH.property)) | set(graph.objects(None, SH.sparql))
-    for shape in sorted(reported):
-        if (shape, SH.sparql, None) in graph and (shape, SH.message, None) not in graph:
-            continue  # the message is on its SPARQL constraint, which is checked itself
+    for shape in sorted(set(graph.objects(None, SH.property))):
         langs = sorted(getattr(m, "language", None) or "" for m in graph.objects(shape, SH.message))
         assert langs == ["en", "sv"], f"{shape}: needs one @en and one @sv sh:message, has {langs}"
+    for constraint in sorted(set(graph.objects(None, SH.sparql))):
+        assert (constraint, SH.message, None) not in graph, (
+            f"{constraint}: put the message on the property shapes that use it"
+        )
+
+
+def test_english_messages_are_unique() -> None:
+    """Each property shape says something of its own (and results never tie on the message)."""
+    graph = load_shapes()
+    english = [
+        str(m) for m in graph.objects(None, SH.message) if getattr(m, "language", None) == "en"
+    ]
+    duplicates = sorted({m for m in english if english.count(m) > 1})
+    assert duplicates == []
+
+
+# Parameters that constrain how many values there are, and parameters that constrain each value.
+COUNT_PARAMETERS = {SH.minCount, SH.maxCount, SH.uniqueLang, SH.hasValue}
+VALUE_PARAMETERS = {
+    SH.datatype,
+    SH["class"],
+    SH.nodeKind,
+    SH.pattern,
+    SH["in"],
+    SH.languageIn,
+    SH.minInclusive,
+    SH.maxInclusive,
+    SH.minExclusive,
+    SH.maxExclusive,
+    SH.lessThanOrEquals,
+    SH.sparql,
+}
+
+
+def test_counts_and_values_are_checked_by_separate_property_shapes() -> None:
+    """Missing-or-too-many and this-value-is-wrong get separate shapes and messages.
+
+    This also keeps every shape's results either all with or all without a value, which
+    segraph.validation's sorting of results relies on.
+    """
+    graph = load_shapes()
+    for shape in sorted(set(graph.subjects(SH.path, None))):
+        parameters = set(graph.predicates(shape, None))
+        counts, values = parameters & COUNT_PARAMETERS, parameters & VALUE_PARAMETERS
+        assert not (counts and values), f"{shape} mixes {sorted(counts | values)}"
+
+
+def test_no_nested_shapes() -> None:
+    """sh:node, sh:or, sh:and, sh:xone, sh:not and qualified value shapes pass vacuously when
+    pySHACL validates with its focus_nodes option (as segraph.validation does with a reference
+    graph): it filters the nested evaluations too, down to the data's own subjects."""
+    graph = load_shapes()
+    nested = [SH.node, SH["or"], SH["and"], SH.xone, SH["not"], SH.qualifiedValueShape]
+    used = sorted({str(p) for p in nested if (None, p, None) in graph})
+    assert used == []
 
 
 def test_severities_are_violation_or_warning() -> None:
@@ -88,7 +142,8 @@ def test_every_target_class_is_defined_in_the_ontology(ontology_graph: Graph) ->
 def test_every_concrete_ontology_class_has_a_node_shape(ontology_graph: Graph) -> None:
     targeted = set(load_shapes().objects(None, SH.targetClass))
     own = {
-        c for c in ontology_graph.subjects(RDF.type, OWL.Class)
+        c
+        for c in ontology_graph.subjects(RDF.type, OWL.Class)
         if isinstance(c, URIRef) and c.startswith(SEG)
     }
     missing = sorted(own - ABSTRACT_CLASSES - targeted)

@@ -58,7 +58,7 @@ def parse_rdf_file(path: Path, graph: Graph | None = None) -> Graph:
         raise SourceError(_locate(path) or f"{path}: syntax error: {exc}") from exc
     except SourceError:
         raise
-    except Exception as exc:  # noqa: BLE001 - every parser's own error becomes a SourceError
+    except Exception as exc:
         line = getattr(exc, "lineno", None) or getattr(exc, "line", None)
         where = f"{path}:{line}" if isinstance(line, int) else str(path)
         raise SourceError(f"{where}: cannot read as {rdf_format(path)}: {exc}") from exc

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from segraph.namespaces import ID, SEG, SDGO, UNSDG, bind_prefixes
+from segraph.namespaces import ID, SDGO, SEG, UNSDG, bind_prefixes
 from segraph.sources.rdf_files import SourceError, parse_rdf_file
 
 SCHEME = URIRef(str(ID) + "sdg")
@@ -31,9 +31,17 @@ def sdg_graph(path: Path) -> Graph:
     """Goals and targets from the project's label table (``kind,notation,label_en,label_sv``)."""
     graph = bind_prefixes(Graph())
     graph.add((SCHEME, RDF.type, SKOS.ConceptScheme))
-    for lang, title in (("en", "Sustainable Development Goals and targets"),
-                        ("sv", "De globala målen för hållbar utveckling och deras delmål")):
+    for lang, title, description in (
+        ("en", "Sustainable Development Goals and targets",
+         "The 17 goals and 169 targets of the 2030 Agenda, with short labels written for "
+         "segraph and links to the UN SDG Knowledge Organization System."),
+        ("sv", "De globala målen för hållbar utveckling och deras delmål",
+         "Agenda 2030:s 17 mål och 169 delmål, med korta benämningar skrivna för segraph och "
+         "länkar till FN:s kunskapsorganisationssystem för målen (SDG KOS)."),
+    ):
         graph.add((SCHEME, SKOS.prefLabel, Literal(title, lang=lang)))
+        graph.add((SCHEME, DCTERMS.title, Literal(title, lang=lang)))
+        graph.add((SCHEME, DCTERMS.description, Literal(description, lang=lang)))
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         expected = ["kind", "notation", "label_en", "label_sv"]

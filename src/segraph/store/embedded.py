@@ -66,6 +66,22 @@ class EmbeddedStore:
     def load_quads(self, quads: Iterable[ox.Quad]) -> None:
         self._store.bulk_extend(quads)
 
+    def replace_graph(self, graph_name: str, graph: Graph, *, metadata_graph: str,
+                      description: Graph) -> None:
+        """Replace one named graph and its description in the metadata graph, in one update:
+        readers see the old state or the new one, never a mix."""
+
+        def body(g: Graph) -> str:
+            return "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in sorted(g))
+
+        self._store.update(
+            f"DROP SILENT GRAPH <{graph_name}> ;\n"
+            f"DELETE {{ GRAPH <{metadata_graph}> {{ <{graph_name}> ?p ?o }} }}\n"
+            f"WHERE {{ GRAPH <{metadata_graph}> {{ <{graph_name}> ?p ?o }} }} ;\n"
+            f"INSERT DATA {{ GRAPH <{graph_name}> {{\n{body(graph)}\n}} }} ;\n"
+            f"INSERT DATA {{ GRAPH <{metadata_graph}> {{\n{body(description)}\n}} }}"
+        )
+
     def __len__(self) -> int:
         return len(self._store)
 
