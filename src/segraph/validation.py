@@ -25,6 +25,7 @@ from segraph.namespaces import bind_prefixes
 ENGINES = ("turbo", "pyshacl")
 DEFAULT_ENGINE = "turbo"
 
+PREFIXED = bind_prefixes(Graph()).namespace_manager  # shortens IRIs in reports
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 
@@ -69,14 +70,13 @@ class Report:
         """A report grouped by resource, with prefixed names and the shape's own message."""
         if self.conforms and not self.violations:
             return "Conforms: no problems found."
-        namer = bind_prefixes(Graph()).namespace_manager
 
         def short(term: str | None) -> str:
             if term is None:
                 return "-"
             if term.startswith(("http://", "https://")):
                 try:
-                    return namer.normalizeUri(URIRef(term))
+                    return PREFIXED.normalizeUri(URIRef(term))
                 except Exception:
                     return f"<{term}>"
             return term
@@ -118,7 +118,7 @@ def _value_text(value: Node | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, Literal):
-        return value.n3()
+        return value.n3(PREFIXED)
     if isinstance(value, URIRef):
         return f"<{value}>"
     return "(blank node)"
