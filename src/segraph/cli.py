@@ -262,6 +262,46 @@ def interactive(store: Any, fmt: str) -> int:
                 err.print(f"[red]error:[/red] {exc}")
 
 
+# --- serve ---------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    overrides = {"host": args.host, "port": args.port, "workers": args.workers,
+                 "query_timeout": args.query_timeout, "max_rows": args.max_rows,
+                 "max_query_length": args.max_query_length, "rate_limit": args.rate_limit,
+                 "data": args.data}
+    settings = _settings(args)
+    settings.update({k: v for k, v in overrides.items() if v is not None})
+    paths = Paths.from_settings(settings)
+    settings["with_build"] = not args.only_data
+    if args.only_data and not settings["data"]:
+        raise CommandError("--only-data needs --data FILE ...")
+    if settings["with_build"] and not args.store and \
+            not (paths.build / "dumps" / "segraph.nq").is_file():
+        err.print("No build yet: building the graph first.")
+        args.no_reason, args.quiet, args.data = False, False, None
+        code = cmd_build(args)
+        if code != OK:
+            return code
+    from segraph.server import serve
+    from segraph.serving import load_served_graph
+    from segraph.web import create_app
+
+    with err.status("Loading the graph into memory…"):
+        try:
+            graph = load_served_graph(paths, [Path(p) for p in settings["data"]],
+                                      with_build=settings["with_build"],
+                                      store=Path(args.store) if args.store else None)
+        except (FileNotFoundError, ValueError, SyntaxError, OSError) as exc:
+            raise CommandError(str(exc)) from exc
+    app = create_app(settings, graph=graph)
+    err.print(f"segraph {__version__}: {len(graph):,} quads; SPARQL endpoint "
+              f"http://{settings['host']}:{settings['port']}/sparql "
+              f"({settings['workers']} workers, query limit {settings['query_timeout']:g} s)")
+    serve(app, settings)
+    return OK
+
+
 # --- import --------------------------------------------------------------------------------
 
 
@@ -362,6 +402,30 @@ def parser() -> argparse.ArgumentParser:
                    choices=("table", *RESULT_FORMATS, *RDF_FORMATS),
                    help="table (default) or a W3C result format; RDF syntaxes for CONSTRUCT")
     q.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("serve", parents=[common], help="serve the graph over HTTP (SPARQL)",
+                       description="Serve the built graph (built first if there is none) and "
+                                   "any --data files from memory: the SPARQL 1.1 endpoint at "
+                                   "/sparql with the query editor, and /healthz. Each option "
+                                   "is also a setting (config file, SEGRAPH_* variable).")
+    s.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, help="port (default 8000)")
+    s.add_argument("--data", nargs="+", metavar="FILE",
+                   help="RDF files to serve beside the graph (graph/local; .nq/.trig keep "
+                        "their graphs)")
+    s.add_argument("--only-data", action="store_true",
+                   help="serve only the --data files, not the built graph")
+    s.add_argument("--query-timeout", type=float, metavar="SECONDS",
+                   help="stop a query after this long (default 30)")
+    s.add_argument("--max-rows", type=int, metavar="N",
+                   help="cut answers at N rows/triples, and say so (default 10000)")
+    s.add_argument("--max-query-length", type=int, metavar="N",
+                   help="longest query accepted, in characters (default 20000)")
+    s.add_argument("--rate-limit", type=int, metavar="N",
+                   help="requests per minute per client, 0 for none (default 600)")
+    s.add_argument("--workers", type=int, metavar="N",
+                   help="worker processes, each answering one request at a time (default 4)")
+    s.set_defaults(func=cmd_serve)
 
     i = sub.add_parser("import", parents=[common], help="convert an outside source",
                        description="sdg-kos FILE: add the UN's official SDG titles (en/fr/es) "

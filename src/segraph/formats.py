@@ -27,3 +27,31 @@ def rdf_format(name: str) -> ox.RdfFormat:
     if fmt is None:  # pragma: no cover - every listed media type is known to pyoxigraph
         raise ValueError(name)
     return fmt
+
+
+def rdf_format_for(media_type: str) -> ox.RdfFormat:
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    if fmt is None:
+        raise ValueError(f"no RDF format for {media_type!r}")
+    return fmt
+
+
+# What a client may ask for, by query form. The first is the default for */*.
+OFFERS = {
+    "select": ["application/sparql-results+json", "application/sparql-results+xml",
+               "text/csv", "text/tab-separated-values"],
+    "construct": ["text/turtle", "application/n-triples", "application/ld+json",
+                  "application/rdf+xml", "application/n-quads", "application/trig"],
+}
+OFFERS["ask"] = OFFERS["select"]
+OFFERS["describe"] = OFFERS["construct"]
+# The `format` parameter's short names (media types are accepted too).
+FORMAT_NAMES = {**RESULT_FORMATS, **RDF_FORMATS, "json-ld": "application/ld+json",
+                "ttl": "text/turtle", "nt": "application/n-triples", "rdf": "application/rdf+xml",
+                "srj": "application/sparql-results+json", "srx": "application/sparql-results+xml"}
+# Media types some clients send that mean one of the offers.
+ALIASES = {"application/json": "application/sparql-results+json",
+           "application/xml": "application/sparql-results+xml",
+           "text/xml": "application/sparql-results+xml",
+           "application/x-turtle": "text/turtle", "text/plain": "application/n-triples",
+           "application/json+ld": "application/ld+json"}

@@ -25,12 +25,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store", "", "Store directory (default: <var_dir>/build/store)."),
     Setting("java", "java", "Java executable used by the HermiT reasoner."),
     Setting("validator", "turbo", "SHACL engine: turbo (pyshacl-turbo, fast) or pyshacl."),
+    Setting("host", "127.0.0.1", "Address the server listens on."),
+    Setting("port", 8000, "Port the server listens on."),
+    Setting("workers", 4, "Server worker processes (each answers one request at a time)."),
+    Setting("query_timeout", 30.0, "Seconds a query may run before it is stopped."),
+    Setting("max_rows", 10000, "Most result rows (or triples) returned; more are cut, and said."),
+    Setting("max_query_length", 20000, "Longest query text accepted, in characters."),
+    Setting("rate_limit", 600, "Requests per minute per client (0: no limit); 429 beyond it."),
+    Setting("data", [], "RDF files served beside the built graph (named graph graph/local)."),
 )
 
 CONFIG_FILE_NAMES = ("segraph.toml",)
 
 
 def _coerce(value: str, default: Any) -> Any:
+    if isinstance(default, list):
+        return [v for v in value.split(",") if v]
     if isinstance(default, bool):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):

@@ -1,0 +1,47 @@
+"""``segraph serve``: the application on gunicorn, with pre-forked single-threaded workers.
+
+The graph is loaded once, in the master, before the workers are forked; each worker shares it
+copy-on-write and forks its own query child (see :mod:`segraph.executor`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+
+class Server(BaseApplication):  # type: ignore[misc]
+    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
+def serve(app: Flask, settings: dict[str, Any]) -> None:
+    timeout = float(settings["query_timeout"])
+    Server(app, {
+        "bind": f"{settings['host']}:{settings['port']}",
+        "workers": int(settings["workers"]),
+        "worker_class": "sync",
+        "preload_app": True,
+        # A worker waits for its query child; only a worker silent well past the query limit
+        # is considered stuck.
+        "timeout": int(timeout) + 30,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "limit_request_line": 0,  # the app itself limits query length, with a clear error
+        "accesslog": "-",
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "segraph",
+        "control_socket_disable": True,
+    }).run()
