@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh machine:
-#   make serve   build the graph (if its sources changed) and open it (SPARQL shell for now)
+#   make serve   build the graph (if its sources changed) and serve it (SPARQL endpoint, editor)
 #   make test    lint and run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -28,7 +28,7 @@ var/build/build-info.json: $(SOURCES) | setup
 build: var/build/build-info.json
 
 serve: build
-	$(BIN)/segraph query
+	$(BIN)/segraph serve
 
 lint: setup
 	$(BIN)/ruff check .
