@@ -129,3 +129,34 @@ def test_rate_limit_over_http(built, tmp_path):
         assert "per minute" in response.text
     finally:
         server.stop()
+
+
+def test_a_query_child_dies_with_its_parent():
+    import signal
+    import time
+
+    read, write = os.pipe()
+    parent = os.fork()
+    if parent == 0:  # the "worker": give its query child an endless query, then die
+        store = ox.Store()
+        store.extend(ox.Quad(ox.NamedNode(f"http://ex/{i}"), ox.NamedNode("http://ex/p"),
+                             ox.Literal(str(i))) for i in range(200))
+        runner = QueryRunner(store)
+        runner.run(QueryRequest(query="ASK {}", media_type="text/csv"), 5)
+        runner._conn.send(QueryRequest(  # busy in the engine, not waiting on the pipe
+            query="SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+            media_type="text/csv"))
+        time.sleep(0.3)
+        os.write(write, str(runner._pid).encode())
+        os.kill(os.getpid(), signal.SIGKILL)
+    os.close(write)
+    child = int(os.read(read, 64))
+    os.waitpid(parent, 0)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    pytest.fail("the query child outlived its parent")

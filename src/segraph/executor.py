@@ -56,8 +56,22 @@ def execute(store: ox.Store, request: QueryRequest) -> Answer:
     return serialize(result, request.media_type, request.max_rows)
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this child when its parent dies, so that a query the parent can no
+    longer wait for does not run on as an orphan (no-op elsewhere)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
 def _serve(store: ox.Store, conn: Connection) -> None:
     """The child's loop: answer requests until the parent goes away."""
+    _die_with_parent()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
