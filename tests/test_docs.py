@@ -25,8 +25,18 @@ SPARQL = blocks("querying.md", "sparql")
 TURTLE = blocks("publishing.md", "turtle")
 
 
+PYTHON = blocks("querying.md", "python")
+
+
 def test_docs_have_examples():
-    assert len(SPARQL) >= 5 and len(TURTLE) == 2
+    assert len(SPARQL) >= 5 and len(TURTLE) == 2 and len(PYTHON) == 1
+
+
+def test_python_example_runs_against_the_server(live_server, capsys):
+    namespace = {"ENDPOINT": live_server.url + "/sparql"}
+    exec(compile(PYTHON[0], "docs/querying.md", "exec"), namespace)
+    names = namespace["names"]
+    assert len(names) == 12 and names[0] == "Helsingborg" and names[-1] == "Umeå"
 
 
 @pytest.mark.parametrize("query", SPARQL, ids=[f"query-{i}" for i in range(len(SPARQL))])
