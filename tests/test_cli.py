@@ -175,3 +175,16 @@ def test_settings_layers(tmp_path):
     config.write_text('[segraph]\nvar_dri = "typo"\n')
     with pytest.raises(ValueError, match="unknown setting"):
         load_settings(config_file=config, environ={})
+
+
+def test_query_parameters_are_typed_and_bound(built, capsys, project_dir):
+    paths, _ = built
+    store = ["--store", str(paths.store)]
+    rq = str(project_dir / "queries" / "sdg-goal-targets.rq")
+    code, out, _ = run(capsys, "query", *store, rq, "--param", "goal=5", "--format", "csv")
+    rows = out.splitlines()[1:]
+    assert code == 0 and rows and all(r.startswith("5,") for r in rows)
+    code, _, err = run(capsys, "query", *store, rq, "--param", "gaol=5")
+    assert code == 2 and "unknown parameter 'gaol'" in err
+    code, _, err = run(capsys, "query", *store, "ASK {}", "--param", "x=1")
+    assert code == 2 and "saved query" in err

@@ -8,6 +8,7 @@ import os
 import pyoxigraph as ox
 import pytest
 import requests
+from servers import LiveServer
 
 from segraph.executor import QueryRequest, QueryRunner, QueryTimeout
 from segraph.ratelimit import RateLimiter
@@ -114,8 +115,6 @@ def test_rate_limiter_buckets_per_client():
 
 
 def test_rate_limit_over_http(built, tmp_path):
-    from conftest import LiveServer
-
     paths, _ = built
     server = LiveServer(paths.var, "--workers", "2", "--rate-limit", "6")
     try:

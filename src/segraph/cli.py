@@ -186,7 +186,8 @@ def _short(term: Any) -> str:
     return str(term)
 
 
-def run_query(store: Any, sparql: str, fmt: str) -> int:
+def run_query(store: Any, sparql: str, fmt: str, substitutions: dict[str, Any] | None = None
+              ) -> int:
     import pyoxigraph as ox
 
     from segraph.namespaces import sparql_prologue
@@ -194,7 +195,7 @@ def run_query(store: Any, sparql: str, fmt: str) -> int:
     if "prefix" not in sparql.lower():
         sparql = sparql_prologue() + sparql
     try:
-        result = store.query(sparql)
+        result = store.query(sparql, substitutions=substitutions)
     except SyntaxError as exc:
         raise CommandError(f"the query is not valid SPARQL: {exc}") from exc
     if result.kind in ("select", "ask") and fmt in RESULT_FORMATS:
@@ -232,7 +233,29 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from exc
     if args.query is None:
         return interactive(store, args.format)
-    return run_query(store, _read_query(args.query), args.format)
+    text = _read_query(args.query)
+    values = dict(_param(p) for p in args.param or [])
+    substitutions = None
+    if values or (args.query.endswith(".rq") and "# param:" in text):
+        from segraph.queries import QueryFileError, bind, load_query
+
+        try:
+            saved = load_query(Path(args.query), check=False) if args.query.endswith(".rq") \
+                else None
+            if saved is None:
+                raise CommandError("--param needs a saved query file (.rq) declaring its "
+                                   "parameters in '# param:' lines")
+            substitutions = bind(saved, values)
+        except (QueryFileError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+    return run_query(store, text, args.format, substitutions)
+
+
+def _param(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise CommandError(f"--param {text!r}: write NAME=VALUE, e.g. --param county=12")
+    return name.strip(), value
 
 
 def interactive(store: Any, fmt: str) -> int:
@@ -398,6 +421,9 @@ def parser() -> argparse.ArgumentParser:
                                    "every project prefix (seg:, skos:, …) is predeclared when "
                                    "the query declares none.")
     q.add_argument("query", nargs="?", help="query text or path to a .rq file")
+    q.add_argument("--param", action="append", metavar="NAME=VALUE",
+                   help="a parameter of a saved query (.rq with '# param:' lines); repeatable; "
+                        "checked for type and bound by the engine, never pasted into the text")
     q.add_argument("--format", default="table",
                    choices=("table", *RESULT_FORMATS, *RDF_FORMATS),
                    help="table (default) or a W3C result format; RDF syntaxes for CONSTRUCT")

@@ -30,7 +30,9 @@ class QueryResult:
 class Store(Protocol):
     """What the build, the CLI and (later) the web tier need from an engine."""
 
-    def query(self, sparql: str, *, union_default_graph: bool = True) -> QueryResult: ...
+    def query(self, sparql: str, *, union_default_graph: bool = True,
+              substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None
+              ) -> QueryResult: ...
 
     def load_quads(self, quads: Iterable[ox.Quad]) -> None: ...
 

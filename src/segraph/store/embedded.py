@@ -53,8 +53,12 @@ class EmbeddedStore:
     def oxigraph(self) -> ox.Store:
         return self._store
 
-    def query(self, sparql: str, *, union_default_graph: bool = True) -> QueryResult:
-        result = self._store.query(sparql, use_default_graph_as_union=union_default_graph)
+    def query(self, sparql: str, *, union_default_graph: bool = True,
+              substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None) -> QueryResult:
+        """Run a query; ``substitutions`` bind variables in the engine (never in the text)."""
+        result = self._store.query(
+            sparql, use_default_graph_as_union=union_default_graph,
+            substitutions={ox.Variable(k): v for k, v in (substitutions or {}).items()} or None)
         if isinstance(result, bool):
             return QueryResult("ask", result)
         if isinstance(result, ox.QueryBoolean):

@@ -58,9 +58,11 @@ def create_app(settings: dict[str, Any] | None = None, *,
     )
     Compress(app)
 
+    from segraph.web.queries import bp as queries_bp
     from segraph.web.sparql import bp as sparql_bp
 
     app.register_blueprint(sparql_bp)
+    app.register_blueprint(queries_bp)
 
     @app.get("/healthz")
     def healthz() -> Response:
@@ -72,7 +74,8 @@ def create_app(settings: dict[str, Any] | None = None, *,
     def cors(response: Response) -> Response:
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = \
-            "ETag, X-Result-Rows, X-Result-Truncated, Retry-After"
+            ("ETag, X-Result-Rows, X-Result-Truncated, X-Query-Name, X-Query-Parameters, "
+             "Retry-After")
         if request.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = \
