@@ -28,7 +28,8 @@ class LiveServer:
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = var.parent / f"server-{self.port}.log"
+        var.mkdir(parents=True, exist_ok=True)
+        self.log = var / f"server-{self.port}.log"
         command = [sys.executable, "-m", "segraph.cli", "serve", "--project-dir", str(PROJECT),
                    "--var-dir", str(var), "--port", str(self.port), *extra]
         with open(self.log, "wb") as log:

@@ -39,17 +39,20 @@ class QueryRequest:
     named_graphs: list[str] = field(default_factory=list)
     substitutions: dict[str, Any] = field(default_factory=dict)  # name -> pyoxigraph term
     prefixes: dict[str, str] = field(default_factory=dict)
+    base_iri: str | None = None
 
 
 def execute(store: ox.Store, request: QueryRequest) -> Answer:
     """Run one query in this process (no time limit) and serialize the answer."""
-    kwargs: dict[str, Any] = {"prefixes": request.prefixes or None}
-    if request.default_graphs:
+    kwargs: dict[str, Any] = {"prefixes": request.prefixes or None,
+                              "base_iri": request.base_iri}
+    if request.default_graphs or request.named_graphs:
+        # The Protocol's dataset replaces the query's FROM/FROM NAMED as a whole: a part not
+        # given is empty (pyoxigraph reads an empty list as "no graphs").
         kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
     else:
         kwargs["use_default_graph_as_union"] = request.union_default_graph
-    if request.named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
     if request.substitutions:
         kwargs["substitutions"] = {ox.Variable(k): v for k, v in request.substitutions.items()}
     result = store.query(request.query, **kwargs)

@@ -56,8 +56,10 @@ class EmbeddedStore:
     def query(self, sparql: str, *, union_default_graph: bool = True,
               substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None) -> QueryResult:
         """Run a query; ``substitutions`` bind variables in the engine (never in the text)."""
+        from segraph.sparql_text import names_dataset
+
         result = self._store.query(
-            sparql, use_default_graph_as_union=union_default_graph,
+            sparql, use_default_graph_as_union=union_default_graph and not names_dataset(sparql),
             substitutions={ox.Variable(k): v for k, v in (substitutions or {}).items()} or None)
         if isinstance(result, bool):
             return QueryResult("ask", result)

@@ -58,11 +58,13 @@ def create_app(settings: dict[str, Any] | None = None, *,
     )
     Compress(app)
 
+    from segraph.web.editor import bp as editor_bp
     from segraph.web.queries import bp as queries_bp
     from segraph.web.sparql import bp as sparql_bp
 
     app.register_blueprint(sparql_bp)
     app.register_blueprint(queries_bp)
+    app.register_blueprint(editor_bp)
 
     @app.get("/healthz")
     def healthz() -> Response:

@@ -16,7 +16,7 @@ from rdflib.namespace import RDF, VOID
 from segraph.executor import QueryError, QueryRequest, QueryTimeout
 from segraph.formats import ALIASES, FORMAT_NAMES, OFFERS
 from segraph.namespaces import PREFIXES, bind_prefixes
-from segraph.sparql_text import is_update, query_form, uses_service
+from segraph.sparql_text import is_update, names_dataset, query_form, uses_service
 from segraph.web.errors import error_response
 
 bp = Blueprint("sparql", __name__)
@@ -48,16 +48,25 @@ def negotiate(form: str, accept: object, format_param: str | None) -> str | None
 def _read_request() -> tuple[str | None, list[str], list[str]] | Response:
     """(query, default graphs, named graphs) from any of the Protocol's three request shapes."""
     in_url = request.args.getlist("query")
+    if "update" in request.args:
+        return read_only_error()
     if request.method == "POST":
         mimetype = request.mimetype
-        if "update" in request.form or "update" in request.args or \
-                mimetype == "application/sparql-update":
+        if "update" in request.form or mimetype == "application/sparql-update":
             return read_only_error()
         if mimetype == "application/x-www-form-urlencoded":
             in_body = request.form.getlist("query")
-            graphs = request.form
+            graphs = request.values  # the dataset may be in the body or in the URL
         elif mimetype == "application/sparql-query":
-            in_body = [request.get_data(as_text=True)]
+            charset = request.mimetype_params.get("charset", "utf-8").lower()
+            if charset not in ("utf-8", "utf8"):
+                return error_response(415, "Unsupported Media Type",
+                                      f"Send the query as UTF-8, not {charset}.")
+            try:
+                in_body = [request.get_data().decode("utf-8")]
+            except UnicodeDecodeError as exc:
+                return error_response(400, "Bad Request",
+                                      f"The query is not valid UTF-8 (byte {exc.start}).")
             graphs = request.args
         elif not mimetype and not request.get_data():
             in_body, graphs = [], request.args
@@ -141,7 +150,8 @@ def sparql() -> Response:
     job = QueryRequest(query=query, media_type=media_type,
                        max_rows=int(state.settings["max_rows"]),
                        default_graphs=default_graphs, named_graphs=named_graphs,
-                       prefixes=state.prefixes)
+                       union_default_graph=not names_dataset(query),  # FROM (NAMED) rules
+                       prefixes=state.prefixes, base_iri=request.base_url)
     try:
         answer = state.runner.run(job, float(state.settings["query_timeout"]))
     except QueryTimeout as exc:
@@ -162,8 +172,10 @@ def sparql() -> Response:
 
 def service_description() -> Response:
     """Turtle (or another RDF syntax) for RDF clients, the query editor for browsers."""
-    best = request.accept_mimetypes.best_match(["text/html", *RDF_OFFERS])
-    if best == "text/html" or (best is None and "text/html" in request.headers.get("Accept", "")):
+    listed = {value: quality for value, quality in request.accept_mimetypes}
+    html = listed.get("text/html", 0)
+    wants_html = html > 0 and html >= max((listed.get(t, 0) for t in RDF_OFFERS), default=0)
+    if wants_html and not request.args.get("format"):  # a browser; */* alone means RDF
         state = current_app.extensions["segraph"]
         return Response(render_template("editor.html", state=state),
                         content_type="text/html; charset=utf-8")
@@ -172,7 +184,7 @@ def service_description() -> Response:
         return error_response(406, "Not Acceptable",
                               f"The service description is available as {', '.join(RDF_OFFERS)}"
                               " and as HTML.")
-    graph = description_graph(request.url_root.rstrip("/") + "/sparql")
+    graph = description_graph(request.base_url)  # the URL asked: /sparql or /sparql/
     fmt = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json":
            "json-ld", "application/rdf+xml": "xml", "application/n-quads": "nquads",
            "application/trig": "trig"}[media_type]
@@ -204,6 +216,7 @@ def description_graph(endpoint: str) -> Graph:
     for name in sorted(g.value for g in state.graph.store.named_graphs()):
         named = BNode(f"g{hashlib.sha1(name.encode()).hexdigest()[:8]}")
         graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
         graph.add((named, SD.name, URIRef(name)))
     return graph
 
