@@ -205,11 +205,13 @@ def test_truncated_answer_is_marked(visit):
 
 def test_autocompletion_offers_the_graphs_own_terms(visit):
     v = visit("en-GB")
-    v.set_query("SELECT * WHERE {\n  ?m a \n}")
+    # As in a new tab, the prefix is declared (YASQE inserting a missing PREFIX line while a
+    # completion is open can lose the pick: an upstream race, not exercised here).
+    v.set_query("PREFIX seg: <https://w3id.org/segraph/ontology#>\nSELECT * WHERE {\n  ?m a \n}")
     v.page.evaluate("""() => {
         const yasqe = segraphYasgui.getTab().getYasqe();
         yasqe.focus();
-        yasqe.setCursor({line: 1, ch: 9});
+        yasqe.setCursor({line: 2, ch: 9});
     }""")
     # Wait for the hint that Enter would take (the list filters as keys arrive, later on a
     # busy machine), not merely for some hint list.
