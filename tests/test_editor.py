@@ -213,11 +213,19 @@ def test_autocompletion_offers_the_graphs_own_terms(visit):
         yasqe.focus();
         yasqe.setCursor({line: 2, ch: 9});
     }""")
-    # Wait for the hint that Enter would take (the list filters as keys arrive, later on a
-    # busy machine), not merely for some hint list.
+    # Enter takes the active hint, and the hint list is re-rendered after every key (later on
+    # a busy machine): wait until the active hint is the wanted one and the list has been
+    # still for a moment, so that Enter does not land in a re-render.
+    v.page.evaluate("""() => {
+        window.segHintsChanged = performance.now();
+        new MutationObserver(() => { window.segHintsChanged = performance.now(); })
+            .observe(document.body, {childList: true, subtree: true, attributes: true,
+                                     attributeFilter: ["class"]});
+    }""")
     active = ("(prefix) => { const li = document.querySelector("
               "'.CodeMirror-hints li.CodeMirror-hint-active');"
-              " return li !== null && li.textContent.startsWith(prefix); }")
+              " return li !== null && li.textContent.startsWith(prefix)"
+              " && performance.now() - window.segHintsChanged > 250; }")
     v.page.keyboard.type("seg:Munic")
     v.page.wait_for_function(active, arg="seg:Municipality")
     v.page.keyboard.press("Enter")
