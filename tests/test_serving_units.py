@@ -159,3 +159,23 @@ def test_a_query_child_dies_with_its_parent():
             return
         time.sleep(0.05)
     pytest.fail("the query child outlived its parent")
+
+
+def test_a_query_past_its_memory_limit_is_stopped_and_the_runner_recovers():
+    from segraph.executor import QueryAborted
+
+    store = ox.Store()
+    store.extend(ox.Quad(ox.NamedNode(f"http://ex/{i}"), ox.NamedNode("http://ex/p"),
+                         ox.Literal(f"value {i}")) for i in range(2000))
+    runner = QueryRunner(store, memory_mb=64)
+    huge = QueryRequest(  # sorting 4 million rows needs far more than 64 MB
+        query="SELECT ?a ?c WHERE { ?a ?p ?b . ?c ?q ?d } ORDER BY ?b ?d",
+        media_type="text/csv", max_rows=10)
+    try:
+        with pytest.raises(QueryAborted, match="more memory than the limit of 64 MB"):
+            runner.run(huge, 60)
+        answer = runner.run(QueryRequest(query="SELECT * { ?s ?p ?o }", media_type="text/csv"),
+                            5)
+        assert answer.rows == 2000
+    finally:
+        runner.close()

@@ -292,6 +292,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     overrides = {"host": args.host, "port": args.port, "workers": args.workers,
                  "query_timeout": args.query_timeout, "max_rows": args.max_rows,
                  "max_query_length": args.max_query_length, "rate_limit": args.rate_limit,
+                 "query_memory": args.query_memory,
                  "data": args.data}
     settings = _settings(args)
     settings.update({k: v for k, v in overrides.items() if v is not None})
@@ -443,6 +444,8 @@ def parser() -> argparse.ArgumentParser:
                    help="serve only the --data files, not the built graph")
     s.add_argument("--query-timeout", type=float, metavar="SECONDS",
                    help="stop a query after this long (default 30)")
+    s.add_argument("--query-memory", type=int, metavar="MB",
+                   help="memory a query may use beyond the shared graph (default 2048)")
     s.add_argument("--max-rows", type=int, metavar="N",
                    help="cut answers at N rows/triples, and say so (default 10000)")
     s.add_argument("--max-query-length", type=int, metavar="N",

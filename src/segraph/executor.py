@@ -21,12 +21,20 @@ import pyoxigraph as ox
 from segraph.results import Answer, serialize
 
 
-class QueryTimeout(Exception):
+class QueryStopped(Exception):
+    """The query was stopped before it answered (time or memory limit)."""
+
+
+class QueryTimeout(QueryStopped):
     """The query ran past the time limit and was stopped."""
 
 
 class QueryError(Exception):
     """The engine refused the query (a syntax error, an unsupported feature)."""
+
+
+class QueryAborted(QueryStopped):
+    """The query process ended while answering: the query used more memory than allowed."""
 
 
 @dataclass
@@ -72,9 +80,23 @@ def _die_with_parent() -> None:
         pass
 
 
-def _serve(store: ox.Store, conn: Connection) -> None:
+def _limit_memory(megabytes: int) -> None:
+    """Let this process grow by at most ``megabytes`` beyond what it shares with its parent;
+    an allocation past that fails and ends the process (the parent reports it)."""
+    if megabytes <= 0:
+        return
+    import resource
+
+    with open("/proc/self/statm") as fh:
+        size = int(fh.read().split()[0]) * resource.getpagesize()
+    limit = size + megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _serve(store: ox.Store, conn: Connection, memory_mb: int = 0) -> None:
     """The child's loop: answer requests until the parent goes away."""
     _die_with_parent()
+    _limit_memory(memory_mb)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
@@ -97,8 +119,9 @@ def _serve(store: ox.Store, conn: Connection) -> None:
 class QueryRunner:
     """One forked child that runs this process's queries, replaced when it has to be stopped."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, *, memory_mb: int = 0) -> None:
         self.store = store
+        self.memory_mb = memory_mb
         self._lock = threading.Lock()
         self._owner = -1
         self._pid = 0
@@ -110,7 +133,7 @@ class QueryRunner:
         if pid == 0:  # pragma: no cover - the child's side runs in another process
             parent.close()
             try:
-                _serve(self.store, child)
+                _serve(self.store, child, self.memory_mb)
             finally:
                 os._exit(0)
         child.close()
@@ -151,8 +174,9 @@ class QueryRunner:
             except (EOFError, OSError):
                 self._kill()
                 self._spawn()
-                raise QueryError("the query process ended while answering (out of memory?)"
-                                 ) from None
+                limit = f" of {self.memory_mb:,} MB" if self.memory_mb else ""
+                raise QueryAborted(f"the query needed more memory than the limit{limit} "
+                                   "and was stopped") from None
         if status == "error":
             raise QueryError(value)
         return value

@@ -29,6 +29,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port the server listens on."),
     Setting("workers", 4, "Server worker processes (each answers one request at a time)."),
     Setting("query_timeout", 30.0, "Seconds a query may run before it is stopped."),
+    Setting("query_memory", 2048, "Megabytes a query may use beyond the shared graph (0: no "
+            "limit); past it the query is stopped."),
     Setting("max_rows", 10000, "Most result rows (or triples) returned; more are cut, and said."),
     Setting("max_query_length", 20000, "Longest query text accepted, in characters."),
     Setting("rate_limit", 600, "Requests per minute per client (0: no limit); 429 beyond it."),

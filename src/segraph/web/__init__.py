@@ -52,7 +52,7 @@ def create_app(settings: dict[str, Any] | None = None, *,
     app.extensions["segraph"] = Segraph(
         settings=values,
         graph=graph,
-        runner=QueryRunner(graph.store),
+        runner=QueryRunner(graph.store, memory_mb=int(values["query_memory"])),
         limiter=RateLimiter(int(values["rate_limit"])),
         prefixes={p: str(ns) for p, ns in PREFIXES.items()},
     )

@@ -26,7 +26,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.routing import BuildError
 
-from segraph.executor import QueryError, QueryRequest, QueryTimeout
+from segraph.executor import QueryError, QueryRequest, QueryStopped
 from segraph.namespaces import graph_iri
 from segraph.web.errors import error_response
 
@@ -326,8 +326,8 @@ def _from_graph(key: str, compute: Callable[[], Any]) -> Response:
     if value is None:
         try:
             value = compute()
-        except QueryTimeout as exc:
-            return error_response(503, "Query Timeout", f"{exc}; try again in a moment.")
+        except QueryStopped as exc:
+            return error_response(503, "Query Stopped", f"{exc}; try again in a moment.")
         except QueryError as exc:
             return error_response(500, "Internal Server Error", f"The {key} query failed: {exc}")
         with _cache_lock:

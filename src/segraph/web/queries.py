@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 
-from segraph.executor import QueryError, QueryRequest, QueryTimeout
+from segraph.executor import QueryError, QueryRequest, QueryStopped
 from segraph.formats import ALIASES, FORMAT_NAMES, OFFERS
 from segraph.queries import LANGUAGES, SavedQuery, bind, load_queries
 from segraph.settings import Paths
@@ -260,11 +260,11 @@ def query(name: str) -> Response:
                        prefixes=state.prefixes)
     try:
         answer = state.runner.run(job, float(state.settings["query_timeout"]))
-    except QueryTimeout as exc:
+    except QueryStopped as exc:
         return error_response(
-            503, "Query Timeout",
-            f"{exc}. The saved query {saved.name!r} ran too long with these parameters; try "
-            "narrower values, or again later.")
+            503, "Query Stopped",
+            f"{exc}. The saved query {saved.name!r} needed too much with these parameters; "
+            "try narrower values, or again later.")
     except QueryError as exc:
         return error_response(500, "Internal Server Error",
                               f"The saved query {saved.name!r} could not be run: {exc}")

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID
 
-from segraph.executor import QueryError, QueryRequest, QueryTimeout
+from segraph.executor import QueryAborted, QueryError, QueryRequest, QueryTimeout
 from segraph.formats import ALIASES, FORMAT_NAMES, OFFERS
 from segraph.namespaces import PREFIXES, bind_prefixes
 from segraph.sparql_text import is_update, names_dataset, query_form, uses_service
@@ -158,6 +158,10 @@ def sparql() -> Response:
         return error_response(
             503, "Query Timeout",
             f"{exc}. Narrow the query (a LIMIT, a more specific pattern) and try again.")
+    except QueryAborted as exc:
+        return error_response(
+            503, "Query Stopped",
+            f"{exc}. Narrow the query (a LIMIT, fewer rows to sort or group) and try again.")
     except QueryError as exc:
         return error_response(400, "Bad Request", f"The query could not be run: {exc}")
     response = Response(answer.body, content_type=f"{media_type}; charset=utf-8")
