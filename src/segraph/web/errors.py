@@ -7,8 +7,12 @@ JSON APIs get it as JSON (``{"ok": false, "status": …, "title": …, "error": 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from flask import Response, request
+
+if TYPE_CHECKING:
+    from segraph.web import Segraph
 
 
 def error_body(status: int, title: str, message: str) -> dict[str, object]:
@@ -29,3 +33,16 @@ def error_response(status: int, title: str, message: str, *,
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def rate_limited(state: Segraph) -> Response | None:
+    """The 429 answer when this client has used up its requests, else None (one is taken)."""
+    wait = state.limiter.check(request.remote_addr or "-")
+    if not wait:
+        return None
+    retry = state.limiter.retry_after(wait)
+    return error_response(
+        429, "Too Many Requests",
+        f"Too many requests from your address; at most {state.settings['rate_limit']} per "
+        f"minute. Try again in {retry} s.",
+        headers={"Retry-After": str(retry)})

@@ -23,7 +23,7 @@ from segraph.executor import QueryError, QueryRequest, QueryStopped
 from segraph.formats import ALIASES, FORMAT_NAMES, OFFERS
 from segraph.queries import LANGUAGES, SavedQuery, bind, load_queries
 from segraph.settings import Paths
-from segraph.web.errors import error_response
+from segraph.web.errors import error_response, rate_limited
 
 bp = Blueprint("queries", __name__)
 
@@ -248,13 +248,9 @@ def query(name: str) -> Response:
     cached = _not_modified(etag)
     if cached is not None:
         return cached
-    wait = state.limiter.check(request.remote_addr or "-")
-    if wait:
-        return error_response(
-            429, "Too Many Requests",
-            f"Too many requests from your address; at most {state.settings['rate_limit']} per "
-            f"minute. Try again in {state.limiter.retry_after(wait)} s.",
-            headers={"Retry-After": str(state.limiter.retry_after(wait))})
+    refused = rate_limited(state)
+    if refused is not None:
+        return refused
     job = QueryRequest(query=saved.text, media_type=SPARQL_JSON if media_type == HTML
                        else media_type, max_rows=max_rows, substitutions=terms,
                        prefixes=state.prefixes)

@@ -17,7 +17,7 @@ from segraph.executor import QueryAborted, QueryError, QueryRequest, QueryTimeou
 from segraph.formats import ALIASES, FORMAT_NAMES, OFFERS
 from segraph.namespaces import PREFIXES, bind_prefixes
 from segraph.sparql_text import is_update, names_dataset, query_form, uses_service
-from segraph.web.errors import error_response
+from segraph.web.errors import error_response, rate_limited
 
 bp = Blueprint("sparql", __name__)
 
@@ -140,13 +140,9 @@ def sparql() -> Response:
         response.set_etag(etag)
         response.vary.add("Accept")
         return response
-    wait = state.limiter.check(request.remote_addr or "-")
-    if wait:
-        return error_response(
-            429, "Too Many Requests",
-            f"Too many requests from your address; at most {state.settings['rate_limit']} per "
-            f"minute. Try again in {state.limiter.retry_after(wait)} s.",
-            headers={"Retry-After": str(state.limiter.retry_after(wait))})
+    refused = rate_limited(state)
+    if refused is not None:
+        return refused
     job = QueryRequest(query=query, media_type=media_type,
                        max_rows=int(state.settings["max_rows"]),
                        default_graphs=default_graphs, named_graphs=named_graphs,
