@@ -11,7 +11,6 @@ are skipped, and their update requests are checked to be refused instead.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 import pytest
 import requests
 import w3c_manifest as w3c
@@ -52,12 +51,7 @@ def protocol_server(tmp_path_factory: pytest.TempPathFactory):
     assert set(graphs) == {f"{KASEI}data{n}.rdf" for n in (1, 2, 3)}
     quads = [quad for name, path in sorted(graphs.items())
              for quad in w3c.graph_quads(path, name, "b")]
-    directory = tmp_path_factory.mktemp("w3c-protocol")
-    dump = directory / "protocol-data.nq"
-    dump.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-    (directory / "var").mkdir()
-    server = LiveServer(directory / "var", "--only-data", "--data", str(dump),
-                        "--rate-limit", "0", "--workers", "2")
+    server = w3c.serve_quads(tmp_path_factory.mktemp("w3c-protocol"), quads, "--workers", "2")
     yield server
     server.stop()
 

@@ -11,7 +11,6 @@ query has ORDER BY, numeric literals by value, graphs by isomorphism.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 import pytest
 import requests
 import w3c_manifest as w3c
@@ -92,12 +91,8 @@ def w3c_server(tmp_path_factory: pytest.TempPathFactory):
     quads = []
     for index, path in enumerate(files):
         quads.extend(w3c.graph_quads(path, w3c.iri_of(path), f"f{index}x"))
-    directory = tmp_path_factory.mktemp("w3c-results")
-    dump = directory / "w3c-data.nq"
-    dump.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-    (directory / "var").mkdir()
-    server = LiveServer(directory / "var", "--only-data", "--data", str(dump),
-                        "--rate-limit", "0", "--query-timeout", "20")
+    server = w3c.serve_quads(tmp_path_factory.mktemp("w3c-results"), quads,
+                             "--query-timeout", "20")
     yield server
     server.stop()
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.collection import Collection
+from servers import LiveServer
 
 from segraph.sparql_text import blank_out, query_form
 
@@ -143,6 +144,15 @@ def graph_quads(path: Path, graph_name: str, blank_prefix: str) -> list[ox.Quad]
 
     return [ox.Quad(term(t.subject), t.predicate, term(t.object), name)  # type: ignore[arg-type]
             for t in ox.parse(path=str(path), format=rdf_format_of(path), base_iri=iri_of(path))]
+
+
+def serve_quads(directory: Path, quads: list[ox.Quad], *extra: str) -> LiveServer:
+    """`segraph serve` on ``quads`` alone (written to ``directory`` as N-Quads)."""
+    dump = directory / "data.nq"
+    dump.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    (directory / "var").mkdir()
+    return LiveServer(directory / "var", "--only-data", "--data", str(dump), "--rate-limit", "0",
+                      *extra)
 
 
 def has_top_level_order_by(query: str) -> bool:
