@@ -60,10 +60,12 @@ def create_app(settings: dict[str, Any] | None = None, *,
 
     from segraph.web.editor import bp as editor_bp
     from segraph.web.queries import bp as queries_bp
+    from segraph.web.resources import bp as resources_bp
     from segraph.web.sparql import bp as sparql_bp
 
     app.register_blueprint(sparql_bp)
     app.register_blueprint(queries_bp)
+    app.register_blueprint(resources_bp)
     app.register_blueprint(editor_bp)
 
     @app.get("/healthz")
