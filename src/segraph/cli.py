@@ -170,16 +170,12 @@ def _read_query(text: str) -> str:
 def _short(term: Any) -> str:
     import pyoxigraph as ox
 
-    from segraph.namespaces import PREFIXES
+    from segraph.namespaces import shorten
 
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        value = term.value
-        for prefix, ns in PREFIXES.items():
-            if value.startswith(str(ns)) and value != str(ns):
-                return f"{prefix}:{value[len(str(ns)):]}"
-        return f"<{value}>"
+        return shorten(term.value) or f"<{term.value}>"
     if isinstance(term, ox.Literal):
         text = term.value if len(term.value) <= 120 else term.value[:117] + "…"
         return f"{text}@{term.language}" if term.language else text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
 
 # Short name -> media type, for SELECT/ASK answers.
@@ -22,11 +24,12 @@ RDF_FORMATS: dict[str, str] = {
 }
 
 
-def rdf_format(name: str) -> ox.RdfFormat:
-    fmt = ox.RdfFormat.from_media_type(RDF_FORMATS[name])
-    if fmt is None:  # pragma: no cover - every listed media type is known to pyoxigraph
-        raise ValueError(name)
-    return fmt
+def prefers_html(accept: Iterable[tuple[str, float]], others: Iterable[str]) -> bool:
+    """True when the client names ``text/html`` at least as highly as any of ``others``
+    (a browser); ``*/*`` alone, or no Accept header, means a program."""
+    listed = dict(accept)
+    html = listed.get("text/html", 0)
+    return html > 0 and html >= max((listed.get(t, 0) for t in others), default=0)
 
 
 def rdf_format_for(media_type: str) -> ox.RdfFormat:

@@ -61,6 +61,15 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
+def shorten(iri: str) -> str | None:
+    """``seg:Municipality`` for a project IRI, ``None`` when no prefix covers it."""
+    for prefix, namespace in PREFIXES.items():
+        ns = str(namespace)
+        if iri.startswith(ns) and iri != ns:
+            return f"{prefix}:{iri[len(ns):]}"
+    return None
+
+
 def sparql_prologue() -> str:
     """PREFIX declarations for every project prefix, for queries written by hand."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

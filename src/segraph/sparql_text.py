@@ -7,6 +7,7 @@ inside them (``"SERVICE"``, ``<http://ex/INSERT>``) do not count.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _SKIP = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings
@@ -45,28 +46,46 @@ def _is_keyword(code: str, match: re.Match[str]) -> bool:
     return lead not in (":", "@")  # a prefixed or blank-node name, a language tag
 
 
-def _keywords(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    code = blank_out(text)
+def _keywords(pattern: re.Pattern[str], code: str) -> list[re.Match[str]]:
     return [m for m in pattern.finditer(code) if _is_keyword(code, m)]
+
+
+@dataclass(frozen=True)
+class QueryText:
+    """Everything the checks need from one request, from a single blanking of its text."""
+
+    form: str | None  # select, ask, construct, describe
+    update: bool  # SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) rather than a query
+    service: bool  # a SERVICE clause: a federated call to another host
+    names_dataset: bool  # FROM / FROM NAMED: the query chooses its own graphs
+
+
+def scan(text: str) -> QueryText:
+    code = blank_out(text)
+    forms, updates = _keywords(_FORM, code), _keywords(_UPDATE, code)
+    return QueryText(
+        form=forms[0].group(1).lower() if forms else None,
+        update=bool(updates) and (not forms or updates[0].start() < forms[0].start()),
+        service=bool(_keywords(_SERVICE, code)),
+        names_dataset=bool(_keywords(_FROM, code)),
+    )
 
 
 def query_form(text: str) -> str | None:
     """``select``, ``ask``, ``construct`` or ``describe``; ``None`` when no form is found."""
-    forms = _keywords(_FORM, text)
-    return forms[0].group(1).lower() if forms else None
+    return scan(text).form
 
 
 def is_update(text: str) -> bool:
     """True for SPARQL Update requests (INSERT, DELETE, LOAD, CLEAR, …) rather than queries."""
-    forms, updates = _keywords(_FORM, text), _keywords(_UPDATE, text)
-    return bool(updates) and (not forms or updates[0].start() < forms[0].start())
+    return scan(text).update
 
 
 def uses_service(text: str) -> bool:
     """True when the query contains a ``SERVICE`` clause (a federated call to another host)."""
-    return bool(_keywords(_SERVICE, text))
+    return scan(text).service
 
 
 def names_dataset(text: str) -> bool:
     """True when the query chooses its own graphs with ``FROM`` or ``FROM NAMED``."""
-    return bool(_keywords(_FROM, text))
+    return scan(text).names_dataset

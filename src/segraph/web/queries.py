@@ -23,6 +23,7 @@ from segraph.executor import QueryError, QueryRequest, QueryStopped
 from segraph.formats import ALIASES, FORMAT_NAMES, OFFERS
 from segraph.queries import LANGUAGES, SavedQuery, bind, load_queries
 from segraph.settings import Paths
+from segraph.web.conditional import etag, not_modified
 from segraph.web.errors import error_response, rate_limited
 
 bp = Blueprint("queries", __name__)
@@ -162,19 +163,6 @@ def _url(endpoint: str, lang: str | None, name: str | None = None,
     return f"{base}?{urlencode(args)}" if args else base
 
 
-def _etag(*parts: str) -> str:
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:24]
-
-
-def _not_modified(etag: str) -> Response | None:
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-        response.set_etag(etag)
-        response.vary.update(("Accept", "Accept-Language"))
-        return response
-    return None
-
-
 @bp.get("/queries/")
 @bp.get("/queries")
 def listing() -> Response:
@@ -184,9 +172,9 @@ def listing() -> Response:
     if media_type is None:
         return _not_acceptable([HTML, "application/json"], "html|json")
     lang, explicit = _language()
-    etag = _etag(current_app.extensions[EXTENSION]["digest"], media_type, lang,
+    tag = etag(current_app.extensions[EXTENSION]["digest"], media_type, lang,
                  request.url_root, state.graph.version)
-    cached = _not_modified(etag)
+    cached = not_modified(tag, "Accept", "Accept-Language")
     if cached is not None:
         return cached
     if media_type == "application/json":
@@ -209,7 +197,7 @@ def listing() -> Response:
             f'<{_url("queries.listing", None, fmt="json")}>; rel="alternate"; ' \
             'type="application/json"'
         response.headers["Content-Language"] = lang
-    response.set_etag(etag)
+    response.set_etag(tag)
     response.vary.update(("Accept", "Accept-Language"))
     return response
 
@@ -242,10 +230,10 @@ def query(name: str) -> Response:
         return _bad_parameter(saved, media_type, lang, explicit, given, str(exc))
     effective = {p.name: given.get(p.name) or p.default for p in saved.params}
     max_rows = int(state.settings["max_rows"])
-    etag = _etag(state.graph.version, saved.name,
+    tag = etag(state.graph.version, saved.name,
                  *(f"{k}={terms[k]}" for k in sorted(terms)), media_type,
                  lang if media_type == HTML else "", str(max_rows))
-    cached = _not_modified(etag)
+    cached = not_modified(tag, "Accept", "Accept-Language")
     if cached is not None:
         return cached
     refused = rate_limited(state)
@@ -278,7 +266,7 @@ def query(name: str) -> Response:
             for short, media in (("json", SPARQL_JSON), ("csv", "text/csv")))
     else:
         response = Response(answer.body, content_type=f"{media_type}; charset=utf-8")
-    response.set_etag(etag)
+    response.set_etag(tag)
     response.vary.update(("Accept", "Accept-Language"))
     response.headers["X-Query-Name"] = saved.name
     response.headers["X-Query-Parameters"] = urlencode(effective)

@@ -17,7 +17,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from segraph.executor import QueryError, QueryRequest, QueryStopped
-from segraph.namespaces import BASE, PREFIXES
+from segraph.formats import prefers_html
+from segraph.namespaces import BASE, shorten
 from segraph.web.errors import error_response, rate_limited
 
 if TYPE_CHECKING:
@@ -68,16 +69,12 @@ def _describe(iri: str, media_type: str) -> bytes | Response:
 
 
 def _negotiated_type() -> str | None:
-    offers = ["text/html", *(t for t in DOCUMENTS.values() if t != "text/html")]
-    listed = {value: quality for value, quality in request.accept_mimetypes}
+    rdf = [t for t in DOCUMENTS.values() if t != "text/html"]
     if not request.headers.get("Accept"):
         return "text/turtle"
-    html = listed.get("text/html", 0)
-    rdf = max((listed.get(t, 0) for t in offers[1:]), default=0)
-    if html > 0 and html >= rdf:
+    if prefers_html(request.accept_mimetypes, rdf):
         return "text/html"
-    best = request.accept_mimetypes.best_match(offers[1:])
-    return best
+    return request.accept_mimetypes.best_match(rdf)
 
 
 @bp.get("/id/<path:rest>")
@@ -130,7 +127,7 @@ def _page(iri: str, path: str) -> Response:
 
     def show(term: object) -> dict[str, str]:
         if isinstance(term, ox.NamedNode):
-            text = labels.get(term.value) or _short(term.value)
+            text = labels.get(term.value) or (shorten(term.value) or term.value)
             return {"href": _local(term.value), "text": text}
         if isinstance(term, ox.Literal):
             text = term.value if len(term.value) <= 400 else term.value[:397] + "…"
@@ -152,7 +149,7 @@ def _page(iri: str, path: str) -> Response:
     query = DESCRIBE.replace("IRI", iri)
     html = render_template(
         "resource.html", iri=iri, path=path, lang=lang,
-        title=labels.get(iri) or _short(iri), outgoing=grouped(outgoing),
+        title=labels.get(iri) or (shorten(iri) or iri), outgoing=grouped(outgoing),
         incoming=grouped(incoming), formats=[(ext, mt) for ext, mt in DOCUMENTS.items()
                                              if ext != "html"],
         query=query)
@@ -182,10 +179,3 @@ def _labels(state: Segraph, nodes: set, lang: str) -> dict[str, str]:
         if node not in best or rank < best[node][0]:
             best[node] = (rank, label["value"])
     return {node: text for node, (_, text) in best.items()}
-
-
-def _short(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(str(ns)) and iri != str(ns):
-            return f"{prefix}:{iri[len(str(ns)):]}"
-    return iri

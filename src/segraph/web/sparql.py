@@ -14,9 +14,10 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID
 
 from segraph.executor import QueryAborted, QueryError, QueryRequest, QueryTimeout
-from segraph.formats import ALIASES, FORMAT_NAMES, OFFERS
+from segraph.formats import ALIASES, FORMAT_NAMES, OFFERS, prefers_html
 from segraph.namespaces import PREFIXES, bind_prefixes
-from segraph.sparql_text import is_update, names_dataset, query_form, uses_service
+from segraph.sparql_text import scan
+from segraph.web.conditional import etag, not_modified
 from segraph.web.errors import error_response, rate_limited
 
 bp = Blueprint("sparql", __name__)
@@ -113,14 +114,15 @@ def sparql() -> Response:
             413, "Query Too Long",
             f"The query has {len(query):,} characters; this endpoint accepts at most "
             f"{state.settings['max_query_length']:,}.")
-    if is_update(query):
+    text = scan(query)
+    if text.update:
         return read_only_error()
-    if uses_service(query):
+    if text.service:
         return error_response(
             403, "Forbidden",
             "SERVICE (federated queries to other endpoints) is not allowed on this public "
             "endpoint; run the query against the other endpoint yourself.")
-    form = query_form(query)
+    form = text.form
     if form is None:
         return error_response(400, "Bad Request",
                               "This is not a SPARQL query: it has no SELECT, ASK, CONSTRUCT or "
@@ -132,21 +134,18 @@ def sparql() -> Response:
             f"No acceptable format for a {form.upper()} answer; this endpoint offers "
             f"{', '.join(OFFERS[form])} (Accept header, or format=json|xml|csv|tsv|turtle|"
             "ntriples|jsonld|rdfxml).")
-    key = "\x00".join([state.graph.version, query, media_type, *default_graphs, "|",
-                       *named_graphs, str(state.settings["max_rows"])])
-    etag = hashlib.sha256(key.encode()).hexdigest()[:24]
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-        response.set_etag(etag)
-        response.vary.add("Accept")
-        return response
+    tag = etag(state.graph.version, query, media_type, *default_graphs, "|", *named_graphs,
+               str(state.settings["max_rows"]))
+    cached = not_modified(tag, "Accept")
+    if cached is not None:
+        return cached
     refused = rate_limited(state)
     if refused is not None:
         return refused
     job = QueryRequest(query=query, media_type=media_type,
                        max_rows=int(state.settings["max_rows"]),
                        default_graphs=default_graphs, named_graphs=named_graphs,
-                       union_default_graph=not names_dataset(query),  # FROM (NAMED) rules
+                       union_default_graph=not text.names_dataset,  # FROM (NAMED) rules
                        prefixes=state.prefixes, base_iri=request.base_url)
     try:
         answer = state.runner.run(job, float(state.settings["query_timeout"]))
@@ -161,7 +160,7 @@ def sparql() -> Response:
     except QueryError as exc:
         return error_response(400, "Bad Request", f"The query could not be run: {exc}")
     response = Response(answer.body, content_type=f"{media_type}; charset=utf-8")
-    response.set_etag(etag)
+    response.set_etag(tag)
     response.vary.add("Accept")
     response.headers["X-Result-Rows"] = str(answer.rows)
     if answer.truncated:
@@ -172,10 +171,7 @@ def sparql() -> Response:
 
 def service_description() -> Response:
     """Turtle (or another RDF syntax) for RDF clients, the query editor for browsers."""
-    listed = {value: quality for value, quality in request.accept_mimetypes}
-    html = listed.get("text/html", 0)
-    wants_html = html > 0 and html >= max((listed.get(t, 0) for t in RDF_OFFERS), default=0)
-    if wants_html and not request.args.get("format"):  # a browser; */* alone means RDF
+    if prefers_html(request.accept_mimetypes, RDF_OFFERS) and not request.args.get("format"):
         state = current_app.extensions["segraph"]
         return Response(render_template("editor.html", state=state),
                         content_type="text/html; charset=utf-8")
