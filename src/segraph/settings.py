@@ -21,7 +21,7 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("project_dir", ".", "Directory holding ontology/, shapes/ and data/ (the sources)."),
-    Setting("var_dir", "var", "Directory for build output: the store, dumps and imports."),
+    Setting("var_dir", "var", "Directory for build output: the store, dumps, releases, imports."),
     Setting("store", "", "Store directory (default: <var_dir>/build/store)."),
     Setting("java", "java", "Java executable used by the HermiT reasoner."),
     Setting("validator", "turbo", "SHACL engine: turbo (pyshacl-turbo, fast) or pyshacl."),
@@ -35,6 +35,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_query_length", 20000, "Longest query text accepted, in characters."),
     Setting("rate_limit", 600, "Requests per minute per client (0: no limit); 429 beyond it."),
     Setting("data", [], "RDF files served beside the built graph (named graph graph/local)."),
+    Setting("base_uri", "https://w3id.org/segraph/", "Base of the resource URIs the server "
+            "answers for: /id/X is <base_uri>id/X (the served graph is rebased onto it)."),
+    Setting("publisher_name", "segraph", "Publisher and contact name in the DCAT-AP catalogue."),
+    Setting("publisher_type", "NonProfitOrganisation",
+            "ADMS publisher type of the publisher (e.g. LocalAuthority, NationalAuthority)."),
+    Setting("contact_email", "", "Contact e-mail in the DCAT-AP catalogue (dataportal.se wants "
+            "one)."),
+    Setting("contact_url", "https://w3id.org/segraph/",
+            "Contact web page in the DCAT-AP catalogue."),
 )
 
 CONFIG_FILE_NAMES = ("segraph.toml",)

@@ -43,7 +43,8 @@ def create_app(settings: dict[str, Any] | None = None, *,
     if graph is None:
         paths = Paths.from_settings(values)
         graph = load_served_graph(paths, [Path(p) for p in values["data"]],
-                                  with_build=values.get("with_build", True))
+                                  with_build=values.get("with_build", True),
+                                  base_uri=values["base_uri"])
     app = Flask(__name__)
     app.config["COMPRESS_MIMETYPES"] = COMPRESSED_TYPES
     app.config["COMPRESS_MIN_SIZE"] = 1024
@@ -58,15 +59,21 @@ def create_app(settings: dict[str, Any] | None = None, *,
     )
     Compress(app)
 
+    from segraph.web.dataset import bp as dataset_bp
+    from segraph.web.downloads import bp as downloads_bp
     from segraph.web.editor import bp as editor_bp
     from segraph.web.queries import bp as queries_bp
     from segraph.web.resources import bp as resources_bp
     from segraph.web.sparql import bp as sparql_bp
+    from segraph.web.vocabulary import bp as vocabulary_bp
 
     app.register_blueprint(sparql_bp)
     app.register_blueprint(queries_bp)
     app.register_blueprint(resources_bp)
     app.register_blueprint(editor_bp)
+    app.register_blueprint(vocabulary_bp)
+    app.register_blueprint(downloads_bp)
+    app.register_blueprint(dataset_bp)
 
     @app.get("/healthz")
     def healthz() -> Response:
