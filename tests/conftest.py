@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from release_history import History, make_history
 from servers import LiveServer
 
 from segraph.build import BuildResult, build
@@ -51,5 +52,19 @@ def live_server(built):
     paths, _ = built
     server = LiveServer(paths.var, "--workers", "2", "--query-timeout", "3",
                         "--rate-limit", "0", "--max-rows", "1000")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def history(tmp_path_factory: pytest.TempPathFactory) -> History:
+    """Two releases (three builds, no reasoning) in a new var; see ``release_history``."""
+    return make_history(tmp_path_factory.mktemp("history"), PROJECT)
+
+
+@pytest.fixture(scope="session")
+def history_server(history: History):
+    """`segraph serve` on the var with two releases (1 worker, no rate limit)."""
+    server = LiveServer(history.paths.var, "--workers", "1", "--rate-limit", "0")
     yield server
     server.stop()

@@ -64,3 +64,45 @@ def test_publishing_examples_validate_as_documented(shapes_reference):
     expected = re.search(r"```text\n.*?\n  \[violation\] seg:enterpriseParty\n\s+(.*?) …",
                          (DOCS / "publishing.md").read_text(encoding="utf-8"), re.DOTALL)
     assert expected and expected.group(1) in text
+
+
+# --- docs/linked-data.md: shell examples, each followed by what it prints ---------------------
+
+DOCUMENTED_HOST = "http://127.0.0.1:8000"
+
+
+def shell_examples(name: str) -> list[tuple[str, list[str]]]:
+    """(commands, expected lines) for each ``sh`` block; a ``text`` block right after it holds
+    lines the output must contain in that order (``…`` skips)."""
+    text = (DOCS / name).read_text(encoding="utf-8")
+    found = []
+    for match in re.finditer(r"```sh\n(.*?)```\n(?:\n```text\n(.*?)```)?", text, re.DOTALL):
+        expected = [line for line in (match.group(2) or "").splitlines() if line != "…"]
+        found.append((match.group(1), expected))
+    return found
+
+
+LINKED_DATA = shell_examples("linked-data.md")
+
+
+def test_linked_data_examples_say_what_they_print():
+    assert len(LINKED_DATA) >= 8
+    assert LINKED_DATA[0][0].startswith("export SEGRAPH=" + DOCUMENTED_HOST)
+    assert all(expected for _, expected in LINKED_DATA[1:])
+
+
+@pytest.mark.parametrize("index", range(1, len(LINKED_DATA)),
+                         ids=[f"example-{i}" for i in range(1, len(LINKED_DATA))])
+def test_linked_data_examples_print_what_the_docs_say(history_server, tmp_path, index):
+    import os
+    import subprocess
+
+    commands, expected = LINKED_DATA[index]
+    done = subprocess.run(["bash", "-eo", "pipefail", "-c", commands], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "SEGRAPH": history_server.url})
+    assert done.returncode == 0, done.stderr
+    lines = iter(done.stdout.splitlines())
+    for want in expected:
+        want = want.replace(DOCUMENTED_HOST, history_server.url)
+        assert any(want in line for line in lines), f"{want!r} not in\n{done.stdout[:3000]}"

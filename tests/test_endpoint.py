@@ -8,6 +8,8 @@ import time
 
 import pytest
 import requests
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -96,6 +98,11 @@ def test_service_description_for_rdf_clients(live_server):
     assert response.headers["Content-Type"].startswith("text/turtle")
     assert "sd:Service" in response.text and "sd:UnionDefaultGraph" in response.text
     assert f"<{live_server.url}/sparql>" in response.text
+    graph = Graph().parse(data=response.text, format="turtle")
+    described = {str(o) for o in graph.objects(URIRef(f"{live_server.url}/sparql"), RDFS.seeAlso)}
+    assert described == {f"{live_server.url}/.well-known/void", f"{live_server.url}/catalog"}
+    for url in described:  # both answer with RDF
+        assert requests.get(url, headers={"Accept": "text/turtle"}, timeout=30).ok
 
 
 def test_service_description_is_the_editor_for_browsers(live_server):

@@ -7,16 +7,13 @@ import hashlib
 import http.client
 import json
 import re
-import shutil
-from dataclasses import dataclass
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from release_history import CHALLENGE, NEW, OLD, History
 from servers import LiveServer
 
 from segraph import __version__
-from segraph.build import BuildResult, build
 from segraph.cli import main
 from segraph.namespaces import GRAPH
 from segraph.releases import (
@@ -29,40 +26,9 @@ from segraph.releases import (
 )
 from segraph.settings import Paths
 
-OLD = '"Socioeconomic disparities"@en'
-NEW = '"Socio-economic disparities"@en'
-CHALLENGE = "https://w3id.org/segraph/id/challenge/socioeconomic-gaps"
 FILES = {"segraph.ttl.gz": "text/turtle", "segraph.nt.gz": "application/n-triples",
          "segraph.nq.gz": "application/n-quads", "segraph.trig.gz": "application/trig",
          "segraph.jsonld.gz": "application/ld+json"}
-
-
-@dataclass
-class History:
-    paths: Paths
-    first: BuildResult
-    again: BuildResult
-    changed: BuildResult
-    first_json: bytes
-
-
-@pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory, project_dir: Path) -> History:
-    """Three builds into one new var: the sources, the same sources again, then one English
-    label changed in a copy of the sources."""
-    root = tmp_path_factory.mktemp("history")
-    for name in ("ontology", "shapes", "data"):
-        shutil.copytree(project_dir / name, root / "project" / name)
-    paths = Paths(project=root / "project", var=root / "var")
-    first = build(paths, reason=False)
-    first_json = (releases_dir(paths) / "1" / "release.json").read_bytes()
-    again = build(paths, reason=False)
-    challenges = paths.project / "data" / "challenges" / "challenges.ttl"
-    text = challenges.read_text(encoding="utf-8")
-    assert text.count(OLD) == 1
-    challenges.write_text(text.replace(OLD, NEW), encoding="utf-8")
-    changed = build(paths, reason=False)
-    return History(paths, first, again, changed, first_json)
 
 
 def test_the_first_build_is_release_1(history: History):
@@ -196,10 +162,8 @@ def test_cli_lists_releases_and_shows_a_diff(history: History, capsys):
 
 
 @pytest.fixture(scope="module")
-def server(history: History):
-    live = LiveServer(history.paths.var, "--workers", "1", "--rate-limit", "0")
-    yield live
-    live.stop()
+def server(history_server: LiveServer) -> LiveServer:
+    return history_server
 
 
 def get(server: LiveServer, path: str, headers: dict[str, str] | None = None

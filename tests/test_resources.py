@@ -78,3 +78,46 @@ def test_unknown_resources_are_404_not_empty(live_server):
     assert get(live_server, "/id/municipality/1283%3E%20x", Accept="text/turtle"
                ).status_code == 404
     assert get(live_server, "/id/municipality/1283", Accept="image/png").status_code == 406
+
+
+# --- conditional requests from clients that take gzip -------------------------------------------
+
+GZIP_BROWSER = {"Accept": "text/html", "Accept-Encoding": "gzip"}
+
+
+@pytest.mark.parametrize("path", ["/id/municipality/1283", "/ontology"])
+def test_a_gzip_client_gets_304_for_the_etag_it_was_sent(live_server, path):
+    first = get(live_server, path, **GZIP_BROWSER)
+    assert first.status_code == 200 and first.headers["Content-Encoding"] == "gzip"
+    tag = first.headers["ETag"]  # Flask-Compress's form of the tag: "<tag>:gzip"
+    again = get(live_server, path, **GZIP_BROWSER, **{"If-None-Match": tag})
+    assert again.status_code == 304 and not again.content
+    assert again.headers["ETag"] == tag
+
+
+def test_the_view_itself_answers_304_to_a_compressed_etag(project_dir, monkeypatch):
+    """Before the page is made again (Flask-Compress would turn a new page into a 304 too, after
+    all the work and the rate limit)."""
+    import pyoxigraph as ox
+
+    from segraph.serving import ServedGraph
+    from segraph.web import create_app, resources, vocabulary
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode(HELSINGBORG), ox.NamedNode(str(RDFS.label)),
+                      ox.Literal("Helsingborg", language="sv")))
+    app = create_app({"project_dir": str(project_dir)},
+                     graph=ServedGraph(store=store, version="test", sources=[]))
+    client = app.test_client()
+
+    def made_again(*args, **kwargs):
+        raise AssertionError("the page was made again")
+
+    for path, module, maker in (("/id/municipality/1283", resources, "_page"),
+                                ("/ontology", vocabulary, "_html")):
+        tag = client.get(path, headers=GZIP_BROWSER).headers["ETag"]
+        assert tag.endswith(':gzip"'), path
+        with monkeypatch.context() as patched:
+            patched.setattr(module, maker, made_again)
+            again = client.get(path, headers={**GZIP_BROWSER, "If-None-Match": tag})
+        assert again.status_code == 304 and again.headers["ETag"] == tag, path

@@ -24,7 +24,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from segraph.jsonld import to_jsonld
-from segraph.namespaces import GRAPH, PREFIXES
+from segraph.namespaces import GRAPH, OUTPUT_PREFIXES
 
 DUMP_NAME = "segraph"
 CANONICAL = f"{DUMP_NAME}.nq"  # uncompressed N-Quads: what the server loads; its sha256 = content
@@ -100,7 +100,7 @@ def gzip_bytes(data: bytes) -> bytes:
 def serialize(quads: list[ox.Quad], dump: DumpFormat, project: Path) -> bytes:
     """``quads`` in the syntax of ``dump``; JSON-LD is compacted with the vocabulary's context
     (generated from the ontology of ``project``), inline."""
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    prefixes = OUTPUT_PREFIXES
     if dump.format is ox.RdfFormat.JSON_LD:
         return to_jsonld(quads, context_url=None, project=project)
     if dump.keeps_graphs:

@@ -58,3 +58,19 @@ ALIASES = {"application/json": "application/sparql-results+json",
            "text/xml": "application/sparql-results+xml",
            "application/x-turtle": "text/turtle", "text/plain": "application/n-triples",
            "application/json+ld": "application/ld+json"}
+
+# A linked-data resource's documents: URL extension -> media type. The RDF ones come first
+# (Turtle answers */* and no Accept), then the page.
+DOCUMENTS: dict[str, str] = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "html": "text/html",
+}
+RDF_DOCUMENTS = {ext: media_type for ext, media_type in DOCUMENTS.items()
+                 if media_type != "text/html"}
+EXTENSIONS = {media_type: ext for ext, media_type in DOCUMENTS.items()}
+# rdflib's serializer names for the RDF documents.
+RDFLIB_FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt",
+                  "application/ld+json": "json-ld", "application/rdf+xml": "xml"}

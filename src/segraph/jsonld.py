@@ -207,6 +207,24 @@ def _ordered(value: Any, key: str = "") -> Any:
     return value
 
 
+class _Graphs:
+    """A :class:`Dataset` as rdflib's JSON-LD writer reads one: it asks for ``contexts()`` and
+    ``default_context``, which Dataset deprecates (rdflib 7) for ``graphs()`` and
+    ``default_graph``; this gives it those under the old names."""
+
+    context_aware = True
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+
+    def contexts(self) -> Iterable[Graph]:
+        return self.dataset.graphs()
+
+    @property
+    def default_context(self) -> Graph:
+        return self.dataset.default_graph
+
+
 class _Converter(Converter):
     """rdflib's JSON-LD writer, changed so that nothing is lost or rewritten: literals keep
     their lexical form (no native JSON numbers or booleans), and a blank node (or a list) that
@@ -217,6 +235,11 @@ class _Converter(Converter):
     def __init__(self, active: Context) -> None:
         super().__init__(active, use_native_types=False, use_rdf_type=False)
         self.use_native_types = False
+
+    def convert(self, graph: Graph) -> Any:
+        if isinstance(graph, Dataset):  # read through Dataset's own, undeprecated names
+            return super().convert(_Graphs(graph))  # type: ignore[arg-type]
+        return super().convert(graph)
 
     def to_collection(self, graph: Graph, l_: Any) -> Any:
         if isinstance(l_, BNode) and len(set(graph.subject_predicates(l_))) > 1:

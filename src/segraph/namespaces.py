@@ -48,6 +48,11 @@ PREFIXES: dict[str, Namespace] = {
     "vann": VANN,
 }
 
+# The prefixes written into serialized RDF (query answers, dumps). ``segid:`` is left out: the
+# local names under it contain "/", which Turtle must escape (``segid:county\/12``), and the
+# full IRI reads better.
+OUTPUT_PREFIXES: dict[str, str] = {p: str(ns) for p, ns in PREFIXES.items() if p != "segid"}
+
 
 def graph_iri(name: str) -> URIRef:
     """The IRI of the named graph that holds one source, e.g. ``graph_iri("sdg")``."""

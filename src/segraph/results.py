@@ -16,10 +16,9 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from segraph.formats import rdf_format_for
-from segraph.namespaces import PREFIXES
+from segraph.namespaces import OUTPUT_PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
 
 
 @dataclass
@@ -125,7 +124,8 @@ def serialize_graph(triples: ox.QueryTriples, media_type: str, max_rows: int) ->
     if truncated:
         items = items[:max_rows]
     fmt = rdf_format_for(media_type)
-    kwargs = {"prefixes": PREFIX_MAP} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
+    turtle_like = fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+    kwargs = {"prefixes": OUTPUT_PREFIXES} if turtle_like else {}
     body = ox.serialize(items, format=fmt, **kwargs) or b""
     return Answer(media_type, body, len(items), truncated)
 

@@ -16,6 +16,7 @@ from segraph.namespaces import PREFIXES
 from segraph.ratelimit import RateLimiter
 from segraph.serving import ServedGraph, load_served_graph
 from segraph.settings import Paths, load_settings
+from segraph.web.language import keep_language
 
 COMPRESSED_TYPES = [
     "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
@@ -74,6 +75,7 @@ def create_app(settings: dict[str, Any] | None = None, *,
     app.register_blueprint(vocabulary_bp)
     app.register_blueprint(downloads_bp)
     app.register_blueprint(dataset_bp)
+    app.after_request(keep_language)  # ?lang= holds across the site
 
     @app.get("/healthz")
     def healthz() -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Response, request
+from flask import Response, current_app, request
 
 
 def etag(*parts: str) -> str:
@@ -12,11 +12,30 @@ def etag(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:24]
 
 
+def _held(tag: str) -> str | None:
+    """The form of ``tag`` that the client holds (If-None-Match), else None.
+
+    Flask-Compress sends a compressed answer's ETag as ``"<tag>:gzip"`` (one per encoding), so a
+    client that took the compressed answer sends that back; it is the same answer.
+    """
+    if request.if_none_match.contains(tag):
+        return tag
+    algorithms = current_app.config.get("COMPRESS_ALGORITHM", ())
+    if isinstance(algorithms, str):
+        algorithms = algorithms.split(",")
+    for algorithm in algorithms:
+        suffixed = f"{tag}:{algorithm.strip()}"
+        if request.if_none_match.contains(suffixed):
+            return suffixed
+    return None
+
+
 def not_modified(tag: str, *vary: str) -> Response | None:
     """``304`` when the client already holds ``tag`` (If-None-Match), else ``None``."""
-    if not request.if_none_match.contains(tag):
+    held = _held(tag)
+    if held is None:
         return None
     response = Response(status=304)
-    response.set_etag(tag)
+    response.set_etag(held)
     response.vary.update(vary)
     return response

@@ -39,24 +39,18 @@ from segraph.catalogue import (
     site,
     void_graph,
 )
-from segraph.formats import FORMAT_NAMES, prefers_html
+from segraph.formats import DOCUMENTS, FORMAT_NAMES, RDFLIB_FORMATS
 from segraph.namespaces import BASE, GRAPH, shorten
 from segraph.releases import Release, list_releases
 from segraph.settings import Paths
 from segraph.web.conditional import etag, not_modified
-from segraph.web.editor import page_language
+from segraph.web.documents import Linker, alternates, document_headers, negotiated_document
 from segraph.web.errors import error_response
+from segraph.web.language import page_language
 
 bp = Blueprint("dataset", __name__)
 
 EXTENSION = "segraph.dataset"
-RDF_SYNTAXES = {  # media type -> rdflib serializer
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-}
-OFFERS = [*RDF_SYNTAXES, "text/html"]
 SHORT_NAMES = {**FORMAT_NAMES, "html": "text/html"}
 CATALOGUE_SETTINGS = ("base_uri", "publisher_name", "publisher_type", "contact_email",
                       "contact_url")
@@ -108,12 +102,8 @@ def _wanted() -> str | None:
     asked = request.args.get("format", "").strip().lower()
     if asked:
         media_type = SHORT_NAMES.get(asked, asked)
-        return media_type if media_type in OFFERS else None
-    if not request.headers.get("Accept"):
-        return OFFERS[0]
-    if prefers_html(request.accept_mimetypes, list(RDF_SYNTAXES)):
-        return "text/html"
-    return request.accept_mimetypes.best_match(list(RDF_SYNTAXES))
+        return media_type if media_type in DOCUMENTS.values() else None
+    return negotiated_document()
 
 
 def _serialize(graph: Graph, media_type: str) -> bytes:
@@ -123,21 +113,21 @@ def _serialize(graph: Graph, media_type: str) -> bytes:
         context = {prefix: ns for prefix, ns in prefixes().items()
                    if any(term.startswith(ns) for term in used)}
         return graph.serialize(format="json-ld", context=context, indent=2, encoding="utf-8")
-    return graph.serialize(format=RDF_SYNTAXES[media_type], encoding="utf-8")
+    return graph.serialize(format=RDFLIB_FORMATS[media_type], encoding="utf-8")
 
 
 def _answer(name: str, key: tuple[str, ...], build: Callable[[], Graph],
-            page: Callable[[], str]) -> Response:
+            page: Callable[[], str], stem_url: str) -> Response:
     """One description in the negotiated syntax, with ETag, Vary and alternates."""
     media_type = _wanted()
     if media_type is None:
         return error_response(406, "Not Acceptable",
-                              f"{name} is available as {', '.join(OFFERS)} "
+                              f"{name} is available as {', '.join(DOCUMENTS.values())} "
                               "(Accept header, or format=ttl|nt|jsonld|rdf|html).")
     state = current_app.extensions["segraph"]
-    lang = page_language() if media_type == "text/html" else ""
+    lang = page_language()[0] if media_type == "text/html" else ""
     tag = etag(state.graph.version, *key, media_type, lang)
-    cached = not_modified(tag, "Accept", "Accept-Language")
+    cached = not_modified(tag, "Accept")
     if cached is not None:
         return cached
     answers = _dataset().answers
@@ -147,12 +137,7 @@ def _answer(name: str, key: tuple[str, ...], build: Callable[[], Graph],
     response = Response(answers[(*key, media_type, lang)],
                         content_type=f"{media_type}; charset=utf-8")
     response.set_etag(tag)
-    response.vary.update(("Accept", "Accept-Language"))
-    response.headers["Link"] = ", ".join(
-        f'<{request.path}?format={ext}>; rel="alternate"; type="{mt}"'
-        for ext, mt in (("ttl", "text/turtle"), ("nt", "application/n-triples"),
-                        ("jsonld", "application/ld+json"), ("rdf", "application/rdf+xml"),
-                        ("html", "text/html")) if mt != media_type)
+    document_headers(response, stem_url, media_type, by_format=True)
     return response
 
 
@@ -175,9 +160,11 @@ def void() -> Response:
 
     def page() -> str:
         stats = statistics()
-        return _page("void.html", stats=stats, graphs=_graph_rows(stats, page_language()))
+        return _page("void.html", request.path, stats=stats,
+                     graphs=_graph_rows(stats, page_language()[0]))
 
-    return _answer("The VoID description", ("void", _release_key()), build, page)
+    return _answer("The VoID description", ("void", _release_key()), build, page,
+                   request.path)
 
 
 @bp.get("/catalog")
@@ -189,16 +176,17 @@ def catalog() -> Response:
                               f"Unknown profile {profile[:40]!r}; the catalogue follows "
                               f"DCAT-AP {' or '.join(PROFILES)} (profile=2.1.1).")
     settings = _settings()
+    stem = request.path if profile == PROFILES[0] else f"{request.path}?profile={profile}"
 
     def build() -> Graph:
         return catalogue_graph(dataset.releases, settings, modified=dataset.modified,
                                profile=profile)
 
     def page() -> str:
-        return _page("catalog.html")
+        return _page("catalog.html", stem)
 
     return _answer("The catalogue", ("catalog", profile, _release_key(),
-                                     *map(str, settings.values())), build, page)
+                                     *map(str, settings.values())), build, page, stem)
 
 
 @bp.get("/dataset")
@@ -223,27 +211,17 @@ def described_by(response: Response) -> Response:
 # --- the pages ------------------------------------------------------------------------------
 
 
-def _local(iri: str) -> str:
-    """The link on this host for a segraph IRI or URL; other IRIs stay as they are."""
-    for base in (site(current_app.extensions["segraph"].settings), BASE):
-        if iri.startswith(base):
-            return "/" + iri[len(base):]
-    return iri
-
-
-def _page(template: str, **context: Any) -> str:
+def _page(template: str, stem_url: str, **context: Any) -> str:
     dataset = _dataset()
     latest = dataset.releases[-1] if dataset.releases else None
     return render_template(
-        template, lang=page_language(), latest=latest, first=dataset.releases[0]
+        template, lang=page_language()[0], latest=latest, first=dataset.releases[0]
         if dataset.releases else None, modified=dataset.modified, settings=_settings(),
-        files=dump_files(latest) if latest else [], local=_local, short=_short,
+        files=dump_files(latest) if latest else [], local=Linker(), short=_short,
         catalog_iri=str(CATALOG_IRI), void_iri=str(VOID_IRI), base=BASE, title=TITLE,
         description=DESCRIPTION, catalog_description=CATALOG_DESCRIPTION, keywords=KEYWORDS,
         themes=THEMES,
-        alternates=[{"type": mt, "href": f"{request.path}?format={ext}"} for ext, mt in
-                    (("ttl", "text/turtle"), ("nt", "application/n-triples"),
-                     ("jsonld", "application/ld+json"), ("rdf", "application/rdf+xml"))],
+        alternates=alternates(stem_url, "text/html", by_format=True),
         **context)
 
 

@@ -6,8 +6,8 @@ version, quads per named graph, files with size and sha256, how to cite it);
 ``/releases/<N>/<file>`` is the file itself (also ``SHA256SUMS`` and ``release.json``);
 ``/releases/<A>/diff/<B>`` shows the triples removed and added per named graph (HTML summary,
 or every change by ``format=nq`` or ``format=json``). The server offers the releases that were
-in ``<var>/releases`` when it started. Pages are in Swedish or English: ``lang=sv|en``, else
-Accept-Language, else Swedish.
+in ``<var>/releases`` when it started. Pages are in Swedish or English
+(:mod:`segraph.web.language`).
 
 The dumps are served as what they are, gzip files: ``Content-Type: application/gzip``
 (RFC 6713) with ``Content-Disposition: attachment`` and no ``Content-Encoding``. Sending the RDF
@@ -45,8 +45,8 @@ from segraph.releases import (
 )
 from segraph.settings import Paths
 from segraph.web.conditional import etag, not_modified
-from segraph.web.editor import page_language
 from segraph.web.errors import error_response, rate_limited
+from segraph.web.language import page_language
 
 bp = Blueprint("downloads", __name__)
 
@@ -208,8 +208,8 @@ def _not_acceptable(offers: list[str]) -> Response:
 
 def _url(path: str, **params: str | None) -> str:
     """``path`` with ``params`` (None dropped) and the ``lang`` the request asked for."""
-    asked = request.args.get("lang")
-    if asked in TEXT and "lang" not in params:
+    asked, explicit = page_language()
+    if explicit and "lang" not in params:
         params["lang"] = asked
     query = {k: v for k, v in params.items() if v is not None}
     return f"{path}?{urlencode(query)}" if query else path
@@ -251,7 +251,7 @@ def _page(template: str, lang: str, **context: Any) -> Response:
 
 def _finish(response: Response, tag: str, *, max_age: int | None = None) -> Response:
     response.set_etag(tag)
-    response.vary.update(("Accept", "Accept-Language"))
+    response.vary.add("Accept")
     if max_age is not None:
         response.cache_control.public = True
         response.cache_control.max_age = max_age
@@ -266,10 +266,10 @@ def listing() -> Response:
     if media_type is None:
         return _not_acceptable(offers)
     releases = _releases()
-    lang = page_language()
+    lang = page_language()[0] if media_type == HTML else ""
     tag = etag("releases", *(r.content for r in releases.values()), media_type, lang,
                request.host_url, request.query_string.decode())
-    cached = not_modified(tag, "Accept", "Accept-Language")
+    cached = not_modified(tag, "Accept")
     if cached is not None:
         return cached
     latest = max(releases) if releases else None
@@ -317,10 +317,10 @@ def release(number: str) -> Response:
     media_type = _wanted(offers)
     if media_type is None:
         return _not_acceptable(offers)
-    lang = page_language()
+    lang = page_language()[0] if media_type == HTML else ""
     tag = etag("release", found.content, str(found.number), media_type, lang, request.host_url,
                request.query_string.decode())
-    cached = not_modified(tag, "Accept", "Accept-Language")
+    cached = not_modified(tag, "Accept")
     if cached is not None:
         return cached
     if media_type == JSON:
@@ -418,10 +418,10 @@ def changes(old: str, new: str) -> Response:
         return error_response(400, "Bad Request",
                               f"change={change[:40]!r}: give change=removed or change=added "
                               "(or leave it out for both).")
-    lang = page_language()
+    lang = page_language()[0] if media_type == HTML else ""
     tag = etag("diff", before.content, after.content, media_type, lang, str(change),
                request.query_string.decode())
-    cached = not_modified(tag, "Accept", "Accept-Language")
+    cached = not_modified(tag, "Accept")
     if cached is not None:
         return cached
     refused = rate_limited(current_app.extensions["segraph"])

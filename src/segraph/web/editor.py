@@ -29,11 +29,11 @@ from werkzeug.routing import BuildError
 from segraph.executor import QueryError, QueryRequest, QueryStopped
 from segraph.namespaces import graph_iri
 from segraph.web.errors import error_response
+from segraph.web.language import LANG_COOKIE, LANGUAGES, page_language
 
 bp = Blueprint("editor", __name__)
 
 SOURCE_ROOT = Path(__file__).resolve().parents[3]  # the repository, in a source checkout
-LANGUAGES = ("sv", "en")
 
 # URL name -> (npm package, file inside it). Only these files are served from node_modules.
 VENDOR: dict[str, tuple[str, str]] = {
@@ -172,22 +172,15 @@ def _query_page(name: str) -> str | None:
 # --- the page ------------------------------------------------------------------------------
 
 
-def page_language() -> str:
-    """``sv`` or ``en`` from ``?lang=`` or the Accept-Language header (Swedish by default)."""
-    asked = request.args.get("lang", "").strip().lower()[:2]
-    if asked in LANGUAGES:
-        return asked
-    return request.accept_languages.best_match(LANGUAGES, default="sv") or "sv"
-
-
 def editor_config() -> dict[str, Any]:
     """What the editor's script needs, embedded in the page and at /editor/config.json."""
     state = current_app.extensions["segraph"]
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in state.prefixes.items())
     return {
         "endpoint": request.script_root + "/sparql",
-        "lang": page_language(),
+        "lang": page_language()[0],
         "languages": list(LANGUAGES),
+        "langCookie": LANG_COOKIE,
         "prefixes": dict(state.prefixes),
         "newQuery": prologue + "\n" + NEW_QUERY_BODY,
         "queries": [{**q.as_json(), "page": _query_page(q.name)}

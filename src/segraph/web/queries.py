@@ -6,7 +6,7 @@ canned queries).
 given): a form and the result table for browsers, the W3C SPARQL results as JSON, XML, CSV or TSV
 for programs (``format=`` or Accept). Parameter values are bound by the engine
 (:func:`segraph.queries.bind`), never pasted into the query text. Pages are in Swedish or
-English: ``lang=sv|en``, else the Accept-Language header, else Swedish.
+English (:mod:`segraph.web.language`).
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from flask.blueprints import BlueprintSetupState
 
 from segraph.executor import QueryError, QueryRequest, QueryStopped
 from segraph.formats import ALIASES, FORMAT_NAMES, OFFERS
-from segraph.queries import LANGUAGES, SavedQuery, bind, load_queries
+from segraph.queries import SavedQuery, bind, load_queries
 from segraph.settings import Paths
 from segraph.web.conditional import etag, not_modified
 from segraph.web.errors import error_response, rate_limited
+from segraph.web.language import page_language
 
 bp = Blueprint("queries", __name__)
 
@@ -115,14 +116,6 @@ def saved_queries() -> dict[str, SavedQuery]:
     return current_app.extensions[EXTENSION]["queries"]  # type: ignore[no-any-return]
 
 
-def _language() -> tuple[str, bool]:
-    """(language, whether the URL asked for it)."""
-    asked = request.args.get("lang", "").strip().lower()
-    if asked in LANGUAGES:
-        return asked, True
-    return request.accept_languages.best_match(LANGUAGES) or "sv", False
-
-
 def _media_type(offers: list[str]) -> str | None:
     """The media type to answer with, from ``format=`` or Accept; None: nothing acceptable."""
     asked = request.args.get("format")
@@ -171,10 +164,10 @@ def listing() -> Response:
     media_type = _media_type([HTML, "application/json"])
     if media_type is None:
         return _not_acceptable([HTML, "application/json"], "html|json")
-    lang, explicit = _language()
+    lang, explicit = page_language() if media_type == HTML else ("", False)
     tag = etag(current_app.extensions[EXTENSION]["digest"], media_type, lang,
                  request.url_root, state.graph.version)
-    cached = not_modified(tag, "Accept", "Accept-Language")
+    cached = not_modified(tag, "Accept")
     if cached is not None:
         return cached
     if media_type == "application/json":
@@ -198,7 +191,7 @@ def listing() -> Response:
             'type="application/json"'
         response.headers["Content-Language"] = lang
     response.set_etag(tag)
-    response.vary.update(("Accept", "Accept-Language"))
+    response.vary.add("Accept")
     return response
 
 
@@ -214,7 +207,7 @@ def query(name: str) -> Response:
     media_type = _media_type(offers)
     if media_type is None:
         return _not_acceptable(offers, "html|json|xml|csv|tsv")
-    lang, explicit = _language()
+    lang, explicit = page_language() if media_type == HTML else ("", False)
     given: dict[str, str] = {}
     for param in saved.params:
         values = request.args.getlist(param.name)
@@ -232,8 +225,8 @@ def query(name: str) -> Response:
     max_rows = int(state.settings["max_rows"])
     tag = etag(state.graph.version, saved.name,
                  *(f"{k}={terms[k]}" for k in sorted(terms)), media_type,
-                 lang if media_type == HTML else "", str(max_rows))
-    cached = not_modified(tag, "Accept", "Accept-Language")
+                 lang, str(max_rows))
+    cached = not_modified(tag, "Accept")
     if cached is not None:
         return cached
     refused = rate_limited(state)
@@ -267,7 +260,7 @@ def query(name: str) -> Response:
     else:
         response = Response(answer.body, content_type=f"{media_type}; charset=utf-8")
     response.set_etag(tag)
-    response.vary.update(("Accept", "Accept-Language"))
+    response.vary.add("Accept")
     response.headers["X-Query-Name"] = saved.name
     response.headers["X-Query-Parameters"] = urlencode(effective)
     response.headers["X-Result-Rows"] = str(answer.rows)

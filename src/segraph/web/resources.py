@@ -8,9 +8,9 @@ negotiation (RDF for machines, a page for browsers) with ``Vary: Accept`` and a
 retired one (``owl:deprecated true``) is a 410, or a 301 to its ``dcterms:isReplacedBy``. RDF
 keeps the canonical URIs; pages link to this host.
 
-Pages show labels in Swedish or English (``?lang=`` sets a cookie that keeps the choice, else
-Accept-Language, else Swedish), the resource's links grouped by property, and for the kinds in
-:mod:`segraph.web.pages` an overview with a map from :mod:`segraph.web.maps`.
+Pages show labels in the page language (:mod:`segraph.web.language`: ``?lang=``, kept in a
+cookie, else Accept-Language, else Swedish), the resource's links grouped by property, and for
+the kinds in :mod:`segraph.web.pages` an overview with a map from :mod:`segraph.web.maps`.
 """
 
 from __future__ import annotations
@@ -23,33 +23,24 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request
-from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import RequestRedirect
 
+from segraph.catalogue import site
 from segraph.executor import QueryError, QueryRequest, QueryStopped
-from segraph.formats import prefers_html
+from segraph.formats import DOCUMENTS, RDF_DOCUMENTS
 from segraph.jsonld import to_jsonld
-from segraph.namespaces import BASE, shorten
+from segraph.namespaces import shorten
 from segraph.web import maps, pages
 from segraph.web.conditional import etag, not_modified
+from segraph.web.documents import Linker, document_headers, negotiated_document
 from segraph.web.errors import error_response, rate_limited
+from segraph.web.language import page_language
 
 if TYPE_CHECKING:
     from segraph.web import Segraph
 
 bp = Blueprint("resources", __name__)
 
-DOCUMENTS = {  # extension -> media type
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "html": "text/html",
-}
-EXTENSION = {media_type: ext for ext, media_type in DOCUMENTS.items()}
 JSONLD, JSONLD_VIA = "application/ld+json", "application/n-triples"
-LANGUAGES = ("sv", "en")
-LANG_COOKIE = "segraph_lang"
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DEPRECATED = "http://www.w3.org/2002/07/owl#deprecated"
@@ -72,10 +63,6 @@ RETIRED = f"""SELECT ?this ?deprecated ?replacement WHERE {{
   OPTIONAL {{ ?this <{REPLACED_BY}> ?replacement }}
 }}"""
 SDG_NUMBERED = re.compile(r"id/sdg/(goal|target|indicator)/([0-9A-Za-z.]+)$")
-
-
-def base_uri(state: Segraph) -> str:
-    return str(state.settings.get("base_uri") or BASE)
 
 
 def _run(state: Segraph, job: QueryRequest) -> bytes | Response:
@@ -120,58 +107,6 @@ def _retirement(state: Segraph, iri: str) -> tuple[bool, str | None] | Response:
     return deprecated, replacement
 
 
-def _negotiated_type() -> str | None:
-    rdf = [t for t in DOCUMENTS.values() if t != "text/html"]
-    if not request.headers.get("Accept"):
-        return "text/turtle"
-    if prefers_html(request.accept_mimetypes, rdf):
-        return "text/html"
-    return request.accept_mimetypes.best_match(rdf)
-
-
-def page_language() -> tuple[str, bool]:
-    """(``sv`` or ``en``, whether this request chose it with ``?lang=``)."""
-    asked = request.args.get("lang", "")
-    if asked in LANGUAGES:
-        return asked, True
-    kept = request.cookies.get(LANG_COOKIE, "")
-    if kept in LANGUAGES:
-        return kept, False
-    return ("en" if request.accept_languages.best_match(LANGUAGES) == "en" else "sv"), False
-
-
-class Linker:
-    """The link on this host for an IRI this host serves; any other IRI as it is.
-
-    Resources under ``base_uri`` map to paths here; so do the vocabulary's canonical IRIs
-    (``…/ontology#Term``) when this host serves that path.
-    """
-
-    def __init__(self, base: str) -> None:
-        self.bases = [(base, "")] + ([(BASE, "id/")] if base != BASE else [])
-        self.adapter = current_app.url_map.bind("localhost")
-        self.served: dict[str, bool] = {}
-
-    def __call__(self, iri: str) -> str:
-        for base, skip in self.bases:
-            if iri.startswith(base) and not (skip and iri[len(base):].startswith(skip)):
-                path = "/" + iri[len(base):]
-                if self._serves(re.split(r"[#?]", path, maxsplit=1)[0]):
-                    return path
-        return iri
-
-    def _serves(self, path: str) -> bool:
-        if path not in self.served:
-            try:
-                self.adapter.match(path, method="GET")
-                self.served[path] = True
-            except RequestRedirect:
-                self.served[path] = True
-            except (NotFound, MethodNotAllowed):
-                self.served[path] = False
-        return self.served[path]
-
-
 @bp.get("/id/<path:rest>")
 def resource(rest: str) -> Response:
     state = current_app.extensions["segraph"]
@@ -180,29 +115,25 @@ def resource(rest: str) -> Response:
     if explicit:
         media_type, path = DOCUMENTS[ext], stem
     else:
-        media_type, path = _negotiated_type(), rest
+        media_type, path = negotiated_document(), rest
         if media_type is None:
             return error_response(
                 406, "Not Acceptable",
                 f"This resource is available as {', '.join(DOCUMENTS.values())}.")
     if not SAFE_PATH.fullmatch(path):
         return error_response(404, "Not Found", f"/id/{path} is not a segraph resource URI.")
-    lang, chosen = page_language() if media_type == "text/html" else ("", False)
-    tag = etag(state.graph.version, base_uri(state), path, media_type, lang,
+    lang = page_language()[0] if media_type == "text/html" else ""
+    tag = etag(state.graph.version, site(state.settings), path, media_type, lang,
                request.host_url if media_type == JSONLD else "")
-    cached = not_modified(tag, "Accept", "Accept-Language", "Cookie")
+    cached = not_modified(tag, "Accept")
     if cached is not None:
-        if chosen:
-            cached.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
         return cached
     refused = rate_limited(state)
     if refused is not None:
         return refused
-    iri = f"{base_uri(state)}id/{path}"
+    iri = f"{site(state.settings)}id/{path}"
     if media_type == "text/html":
         response = _page(state, iri, path, lang, explicit)
-        if chosen:
-            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
     else:
         retired = _retirement(state, iri)
         if isinstance(retired, Response):
@@ -217,7 +148,7 @@ def resource(rest: str) -> Response:
             body = to_jsonld(ox.parse(body, format=ox.RdfFormat.N_TRIPLES),
                              context_url=request.host_url + "context.jsonld")
         response = Response(body, content_type=f"{media_type}; charset=utf-8")
-        _document_headers(response, path, media_type)
+        document_headers(response, f"/id/{path}", media_type)
     if response.status_code == 200:
         response.set_etag(tag)
     return response
@@ -226,7 +157,7 @@ def resource(rest: str) -> Response:
 def _gone(iri: str, replacement: str | None, ext: str | None) -> Response:
     """301 to the resource that replaces a retired one, else 410 Gone."""
     if replacement:
-        target = Linker(base_uri(current_app.extensions["segraph"]))(replacement)
+        target = Linker()(replacement)
         if ext and target.startswith("/id/"):
             target += f".{ext}"
         if request.query_string:
@@ -236,14 +167,6 @@ def _gone(iri: str, replacement: str | None, ext: str | None) -> Response:
         return response
     return error_response(410, "Gone", f"<{iri}> is retired (owl:deprecated) and has no "
                                         "replacement; it is kept so that old links say so.")
-
-
-def _document_headers(response: Response, path: str, media_type: str) -> None:
-    response.vary.add("Accept")
-    response.headers["Content-Location"] = f"/id/{path}.{EXTENSION[media_type]}"
-    response.headers["Link"] = ", ".join(
-        f'</id/{path}.{ext}>; rel="alternate"; type="{mt}"' for ext, mt in DOCUMENTS.items()
-        if mt != media_type)
 
 
 def _shower(labels: dict[str, str], link: Callable[[str], str], lang: str
@@ -294,7 +217,7 @@ def _page(state: Segraph, iri: str, path: str, lang: str, explicit: bool) -> Res
         rows = pages.rows_for(state, kind, iri) if kind else []
     except (QueryStopped, QueryError):
         rows = []  # the page still shows the resource's own links
-    link = Linker(base_uri(state))
+    link = Linker()
     nodes = {n.value for t in triples for n in (t.subject, t.predicate, t.object)
              if isinstance(n, ox.NamedNode)}
     labels = _labels(state, nodes | pages.iris_in(rows), lang)
@@ -332,13 +255,12 @@ def _page(state: Segraph, iri: str, path: str, lang: str, explicit: bool) -> Res
         outgoing=grouped(outgoing), incoming=grouped(incoming), sections=found,
         facts=facts, map=drawn, legend=legend, retired=deprecated,
         example=facts.get("seg:isExample") in ("true", "1"),
-        formats=[(ext, mt) for ext, mt in DOCUMENTS.items() if ext != "html"],
+        formats=list(RDF_DOCUMENTS.items()),
         query=DESCRIBE.replace("IRI", iri),
         overview_query=pages.query_text(kind, iri) if kind else None)
     response = Response(html, status=410 if deprecated else 200,
                         content_type="text/html; charset=utf-8")
-    _document_headers(response, path, "text/html")
-    response.vary.update(("Accept-Language", "Cookie"))
+    document_headers(response, f"/id/{path}", "text/html")
     return response
 
 

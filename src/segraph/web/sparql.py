@@ -11,7 +11,7 @@ import hashlib
 
 from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, VOID
+from rdflib.namespace import RDF, RDFS, VOID
 
 from segraph.executor import QueryAborted, QueryError, QueryRequest, QueryTimeout
 from segraph.formats import ALIASES, FORMAT_NAMES, OFFERS, prefers_html
@@ -202,6 +202,10 @@ def description_graph(endpoint: str) -> Graph:
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for name in RESULT_FORMAT_IRIS:
         graph.add((service, SD.resultFormat, FORMATS_NS[name]))
+    # The dataset's descriptions for machines: VoID (statistics) and the DCAT-AP catalogue.
+    host = endpoint.rsplit("/sparql", 1)[0]
+    graph.add((service, RDFS.seeAlso, URIRef(f"{host}/.well-known/void")))
+    graph.add((service, RDFS.seeAlso, URIRef(f"{host}/catalog")))
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))

@@ -6,7 +6,7 @@ browsers; Turtle, N-Triples, JSON-LD and RDF/XML for programs) with ``Vary: Acce
 ``Content-Location`` naming the document sent, and each document has its own URL
 (``/ontology.ttl``, ``.nt``, ``.jsonld``, ``.rdf``, ``.html``). The HTML has one section per
 term (or shape) whose id is the term's local name, so ``/ontology#Municipality`` lands on
-``seg:Municipality``; it is in Swedish or English (``?lang=``, else Accept-Language).
+``seg:Municipality``; it is in the page language (:mod:`segraph.web.language`).
 
 Everything comes from the served graph's named graphs ``graph/ontology`` and ``graph/shapes``
 (the project files when the served graph has none) and is generated once per process and
@@ -29,7 +29,7 @@ from rdflib import Graph
 from rdflib.namespace import SH
 
 from segraph import jsonld
-from segraph.formats import prefers_html
+from segraph.formats import DOCUMENTS, RDF_DOCUMENTS, RDFLIB_FORMATS
 from segraph.namespaces import BASE, bind_prefixes, graph_iri, shorten
 from segraph.vocab_docs import (
     CLASS_FACTS,
@@ -41,7 +41,9 @@ from segraph.vocab_docs import (
     shapes_doc,
 )
 from segraph.web.conditional import etag, not_modified
+from segraph.web.documents import alternates, document_headers, negotiated_document
 from segraph.web.errors import error_response
+from segraph.web.language import page_language
 
 if TYPE_CHECKING:
     from flask.blueprints import BlueprintSetupState
@@ -50,17 +52,6 @@ if TYPE_CHECKING:
 
 bp = Blueprint("vocabulary", __name__)
 
-LANGUAGES = ("sv", "en")
-DOCUMENTS = {  # extension -> media type; the first RDF type answers */* and no Accept
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "html": "text/html",
-}
-EXTENSION = {media_type: ext for ext, media_type in DOCUMENTS.items()}
-RDFLIB_FORMAT = {"text/turtle": "turtle", "application/n-triples": "nt",
-                 "application/rdf+xml": "xml"}
 JSONLD = "application/ld+json"
 
 
@@ -264,22 +255,6 @@ TEXT: dict[str, dict[str, str]] = {
 
 # --- answering -----------------------------------------------------------------------------------
 
-def _language() -> str:
-    asked = request.args.get("lang", "").strip().lower()
-    if asked in LANGUAGES:
-        return asked
-    return request.accept_languages.best_match(LANGUAGES) or "sv"
-
-
-def _negotiated() -> str | None:
-    rdf = [t for t in DOCUMENTS.values() if t != "text/html"]
-    if not request.headers.get("Accept"):
-        return rdf[0]
-    if prefers_html(request.accept_mimetypes, rdf):
-        return "text/html"
-    return request.accept_mimetypes.best_match(rdf)
-
-
 def _rdf(vocab: Vocabulary, name: str, media_type: str) -> bytes:
     key = (name, media_type, request.host_url if media_type == JSONLD else "")
     with _lock:
@@ -292,7 +267,7 @@ def _rdf(vocab: Vocabulary, name: str, media_type: str) -> bytes:
             lines = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
             body = b"".join(sorted(line for line in lines if line.strip()))
         else:
-            body = graph.serialize(format=RDFLIB_FORMAT[media_type], encoding="utf-8")
+            body = graph.serialize(format=RDFLIB_FORMATS[media_type], encoding="utf-8")
         with _lock:
             vocab.rendered[key] = body
     return body
@@ -306,10 +281,9 @@ def _html(vocab: Vocabulary, name: str, lang: str) -> bytes:
         return body
     ontology, shapes = _docs(vocab)
     links = Links(name, lang, ontology.labels)
-    formats = [(ext, mt) for ext, mt in DOCUMENTS.items() if ext != "html"]
-    common = {"lang": lang, "t": TEXT[lang], "link": links, "pick": pick, "formats": formats,
-              "name": name, "source": vocab.source, "shorten": shorten,
-              "alternates": [{"type": mt, "href": f"/{name}.{ext}"} for ext, mt in formats]}
+    common = {"lang": lang, "t": TEXT[lang], "link": links, "pick": pick,
+              "formats": list(RDF_DOCUMENTS.items()), "name": name, "source": vocab.source,
+              "shorten": shorten, "alternates": alternates(f"/{name}", "text/html")}
     if name == "ontology":
         html = render_template("ontology.html", doc=ontology, shapes=shapes,
                                class_facts=CLASS_FACTS, property_facts=PROPERTY_FACTS,
@@ -327,11 +301,10 @@ def _document(name: str, media_type: str) -> Response:
     vocab = vocabulary(state)
     if name == "shapes" and not len(vocab.graphs["shapes"]):
         return error_response(404, "Not Found", "This service has no SHACL shapes.")
-    lang = _language() if media_type == "text/html" else ""
-    vary = ("Accept", "Accept-Language") if media_type == "text/html" else ("Accept",)
+    lang = page_language()[0] if media_type == "text/html" else ""
     host = request.host_url if media_type == JSONLD else ""
     tag = etag(vocab.version, name, media_type, lang, host)
-    cached = not_modified(tag, *vary)
+    cached = not_modified(tag)
     if cached is None:
         body = _html(vocab, name, lang) if media_type == "text/html" else \
             _rdf(vocab, name, media_type)
@@ -339,11 +312,7 @@ def _document(name: str, media_type: str) -> Response:
         response.set_etag(tag)
     else:
         response = cached
-    response.vary.update(vary)
-    response.headers["Content-Location"] = f"/{name}.{EXTENSION[media_type]}"
-    response.headers["Link"] = ", ".join(
-        f'</{name}.{ext}>; rel="alternate"; type="{mt}"' for ext, mt in DOCUMENTS.items()
-        if mt != media_type)
+    document_headers(response, f"/{name}", media_type)
     response.headers["Cache-Control"] = "public, max-age=300"
     if lang:
         response.headers["Content-Language"] = lang
@@ -352,7 +321,7 @@ def _document(name: str, media_type: str) -> Response:
 
 @bp.get("/<any(ontology, shapes):name>")
 def negotiated(name: str) -> Response:
-    media_type = _negotiated()
+    media_type = negotiated_document()
     if media_type is None:
         return error_response(406, "Not Acceptable",
                               f"/{name} is available as {', '.join(DOCUMENTS.values())}; "

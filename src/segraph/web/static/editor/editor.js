@@ -79,9 +79,19 @@
   const LANG_KEY = "segraph-editor-lang";
   const SAVED_KEY = "segraph-editor-saved";
 
+  /* The site keeps a language chosen on any page in a cookie (segraph.web.language); the
+     editor's own switch sets it too, so the choice holds on the other pages. */
+  function keptLanguage() {
+    const prefix = config.langCookie + "=";
+    const kept = document.cookie.split("; ").find((c) => c.startsWith(prefix));
+    return kept ? kept.slice(prefix.length) : null;
+  }
+
   function initialLanguage() {
     const asked = new URLSearchParams(location.search).get("lang");
     if (asked && STRINGS[asked]) return asked;
+    const kept = keptLanguage();
+    if (kept && STRINGS[kept]) return kept;
     try {
       const stored = localStorage.getItem(LANG_KEY);
       if (stored && STRINGS[stored]) return stored;
@@ -429,6 +439,7 @@
     if (!STRINGS[next] || next === lang) return;
     const oldName = t("newTab");
     lang = next;
+    document.cookie = `${config.langCookie}=${lang}; path=/; max-age=31536000; samesite=lax`;
     try {
       localStorage.setItem(LANG_KEY, lang);
     } catch (e) { /* storage may be disabled */ }

@@ -1,0 +1,45 @@
+"""The language of a page, Swedish or English, chosen once for the whole site.
+
+``?lang=sv|en`` chooses it, and :func:`keep_language` (run after every request) sets a cookie
+that keeps the choice on every other page: resources, ontology and shapes, releases, the
+catalogue, saved queries and the editor. Without either, the Accept-Language header decides,
+else Swedish.
+"""
+
+from __future__ import annotations
+
+from flask import Response, g, request
+
+LANGUAGES = ("sv", "en")
+LANG_COOKIE = "segraph_lang"
+KEPT_FOR = 365 * 24 * 3600  # seconds
+
+
+def _language(value: str | None) -> str | None:
+    """``sv`` or ``en`` from a lenient spelling (`` EN``, ``en-GB``, ``svenska``), else None."""
+    found = (value or "").strip().lower()[:2]
+    return found if found in LANGUAGES else None
+
+
+def page_language() -> tuple[str, bool]:
+    """(``sv`` or ``en``, whether this request chose it with ``?lang=``): ``?lang=``, else the
+    kept choice (the cookie), else Accept-Language, else Swedish."""
+    g.segraph_language = True  # the answer depends on it: see keep_language
+    asked = _language(request.args.get("lang"))
+    if asked:
+        return asked, True
+    kept = _language(request.cookies.get(LANG_COOKIE))
+    if kept:
+        return kept, False
+    return ("en" if request.accept_languages.best_match(LANGUAGES) == "en" else "sv"), False
+
+
+def keep_language(response: Response) -> Response:
+    """After a request: keep a language chosen with ``?lang=`` in a cookie, and mark an answer
+    that depends on the page language (``Vary: Accept-Language, Cookie``)."""
+    asked = _language(request.args.get("lang"))
+    if asked:
+        response.set_cookie(LANG_COOKIE, asked, max_age=KEPT_FOR, samesite="Lax")
+    if g.get("segraph_language"):
+        response.vary.update(("Accept-Language", "Cookie"))
+    return response
