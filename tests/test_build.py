@@ -18,7 +18,8 @@ from segraph.sources import SourceError
 from segraph.store import EmbeddedStore
 
 GRAPHS = {"ontology", "shapes", "admin-units", "fa-regions", "sdg", "vocabularies",
-          "challenges", "network", "examples", "inferred", "metadata"}
+          "challenges", "linking-terms", "network", "examples", "inferred", "matches",
+          "metadata"}
 
 
 def ask(store: EmbeddedStore, query: str) -> bool:

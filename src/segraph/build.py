@@ -1,5 +1,5 @@
-"""sources -> validation -> reasoning -> store + dumps: the build artifact under ``var/build``,
-and a numbered release under ``var/releases`` when the content is new.
+"""sources -> validation -> reasoning -> matching -> store + dumps: the build artifact under
+``var/build``, and a numbered release under ``var/releases`` when the content is new.
 
 Nothing half-made is ever visible: the artifact is written to a temporary directory beside the
 old one and swapped in only when every step has succeeded. The build is deterministic: the same
@@ -24,6 +24,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID
 
 from segraph import __version__
 from segraph.dumps import write_dumps
+from segraph.matching.writeback import MATCHES, build_matches
 from segraph.namespaces import DATASET_IRI, SEG, bind_prefixes, graph_iri
 from segraph.reasoning import INFERRED, infer
 from segraph.releases import Release, publish
@@ -33,7 +34,7 @@ from segraph.sources.rdf_files import parse_rdf_file
 from segraph.store.embedded import EmbeddedStore, graph_quads
 from segraph.validation import Report, validate_graph
 
-PHASES = ("parse", "validate", "reason", "load", "dump")
+PHASES = ("parse", "validate", "reason", "match", "load", "dump")
 
 
 class BuildError(Exception):
@@ -142,6 +143,7 @@ def build(
     *,
     extra_files: list[Path] | None = None,
     reason: bool = True,
+    match: bool = True,
     java: str = "java",
     validator: str = "turbo",
     progress: Progress | None = None,
@@ -188,6 +190,12 @@ def build(
             inferred = infer(ontology, data, java=java)
             graphs["inferred"] = inferred
             sources["inferred"] = INFERRED
+
+    if match:
+        with _timed(timings, "match"):
+            say("match", "every municipality's best-matching enterprises")
+            graphs["matches"] = build_matches(graphs)
+            sources["matches"] = MATCHES
 
     dataset_description(meta)
     for name in sorted(graphs):

@@ -1,4 +1,5 @@
-"""The ``segraph`` command: build | validate | reason | query | serve | import | releases | diff.
+"""The ``segraph`` command: build | validate | reason | query | match | link | serve | import |
+releases | diff.
 
 Exit codes (as pySHACL's): 0 success / conforms, 1 the data does not conform or is inconsistent,
 2 the command could not run (bad input file, missing build, usage error).
@@ -46,7 +47,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     paths = Paths.from_settings(settings)
-    phases = PHASES if not args.no_reason else tuple(p for p in PHASES if p != "reason")
+    skipped = {"reason"} if args.no_reason else set()
+    skipped |= {"match"} if getattr(args, "no_match", False) else set()
+    phases = tuple(p for p in PHASES if p not in skipped)
     with Progress(SpinnerColumn(), TextColumn("[bold]{task.fields[phase]:<9}"),
                   BarColumn(bar_width=24), TextColumn("{task.description}"),
                   TimeElapsedColumn(), console=err, disable=args.quiet,
@@ -62,7 +65,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         try:
             result = build(paths, extra_files=[Path(f) for f in args.data or []],
-                           reason=not args.no_reason, java=settings["java"],
+                           reason=not args.no_reason,
+                           match=not getattr(args, "no_match", False), java=settings["java"],
                            validator=settings["validator"], progress=report)
         except SourceError as exc:
             progress.stop()
@@ -285,6 +289,93 @@ def interactive(store: Any, fmt: str) -> int:
                 err.print(f"[red]error:[/red] {exc}")
 
 
+# --- match ---------------------------------------------------------------------------------
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    import json
+
+    from segraph.matching import METHOD, Matcher, UnknownResource, matches_graph
+    from segraph.matching.report import as_json, table, title
+    from segraph.matching.writeback import all_municipalities, replace_in_store, store_graphs
+    from segraph.store import EmbeddedStore
+
+    if not (args.municipality or args.enterprise or args.challenge or args.write):
+        raise CommandError("say what to match: --municipality, --enterprise or --challenge "
+                           "(or --write alone to recompute every municipality's matches)")
+    paths = Paths.from_settings(_settings(args))
+    if not paths.store.is_dir():
+        raise CommandError(f"no store at {paths.store}: run `segraph build` first "
+                           "(or give --store)")
+    store = EmbeddedStore(paths.store, read_only=not args.write)
+    matcher = Matcher.from_store(store.oxigraph)
+    lang, limit = args.lang, args.limit
+    try:
+        if args.municipality:
+            subject = matcher.municipality(args.municipality).iri
+            lists = {"results": matcher.enterprises_for_municipality(subject, limit=limit)}
+            kinds = {"results": ("municipality", "enterprise")}
+        elif args.enterprise:
+            subject = matcher.enterprise(args.enterprise).iri
+            lists = {"results": matcher.municipalities_for_enterprise(subject, limit=limit)}
+            kinds = {"results": ("enterprise", "municipality")}
+        elif args.challenge:
+            subject = matcher.challenge_iri(args.challenge)
+            lists = matcher.for_challenge(subject, limit=limit)
+            kinds = {"enterprises": ("challenge-enterprises", "enterprise"),
+                     "municipalities": ("challenge-municipalities", "municipality")}
+        else:
+            subject, kinds = "", {}
+            lists = {"results": all_municipalities(matcher, limit)}
+    except UnknownResource as exc:
+        raise CommandError(str(exc)) from exc
+    if args.format == "json":
+        sys.stdout.write(json.dumps(as_json(subject, lang, **lists), indent=2,
+                                    ensure_ascii=False) + "\n")
+    else:
+        for key, (heading, candidates) in kinds.items():
+            out.print(table(lists[key], candidates=candidates, lang=lang,
+                            heading=title(heading, matcher.labels(subject)[lang], lang)))
+    if args.write:
+        found = [m for matches in lists.values() for m in matches]
+        graph = matches_graph(found, method=METHOD, matcher=matcher,
+                              used=store_graphs(store.oxigraph))
+        count = replace_in_store(store, graph, subjects=[subject] if subject else None)
+        store.close()
+        err.print(f"{len(found)} match(es) written: {count:,} triples in the named graph "
+                  "<https://w3id.org/segraph/graph/matches> of the store.")
+    return OK
+
+
+# --- link ----------------------------------------------------------------------------------
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    import json
+
+    from segraph.linking import Linker
+    from segraph.linking.report import nothing_found, tables
+    from segraph.store import EmbeddedStore
+
+    text = sys.stdin.read() if args.text == "-" else args.text
+    if not text.strip():
+        raise CommandError("no text to link: give it as TEXT, or '-' to read standard input")
+    paths = Paths.from_settings(_settings(args))
+    try:
+        store = EmbeddedStore(paths.store, read_only=True)
+    except FileNotFoundError as exc:
+        raise CommandError(str(exc)) from exc
+    result = Linker.from_store(store.oxigraph).link(text, args.lang, limit=args.limit)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
+        return OK
+    for table in tables(result):
+        out.print(table)
+    if result.empty:
+        out.print(nothing_found(result.lang))
+    return OK
+
+
 # --- serve ---------------------------------------------------------------------------------
 
 
@@ -490,6 +581,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--data", nargs="+", metavar="FILE",
                    help="also load these RDF files (named graph graph/local)")
     b.add_argument("--no-reason", action="store_true", help="skip the OWL reasoner")
+    b.add_argument("--no-match", action="store_true",
+                   help="skip computing graph/matches (every municipality's top enterprises)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     b.set_defaults(func=cmd_build)
 
@@ -527,6 +620,49 @@ def parser() -> argparse.ArgumentParser:
                    choices=("table", *RESULT_FORMATS, *RDF_FORMATS),
                    help="table (default) or a W3C result format; RDF syntaxes for CONSTRUCT")
     q.set_defaults(func=cmd_query)
+
+    m = sub.add_parser("match", parents=[common], help="explained matches: enterprises, "
+                       "municipalities, challenges",
+                       description="Rank social enterprises for a municipality, municipalities "
+                                   "for an enterprise, or both for a challenge, each match with "
+                                   "its score and the reasons it is made of (shared challenges, "
+                                   "broader/narrower concepts, SDG targets, activity types, "
+                                   "geography). --write puts the matches into the named graph "
+                                   "graph/matches of the built store (replacing that subject's "
+                                   "matches; alone, recomputing every municipality's), where "
+                                   "SPARQL finds them.")
+    target = m.add_mutually_exclusive_group()
+    target.add_argument("--municipality", metavar="CODE|IRI",
+                        help="enterprises for this municipality (kommunkod, e.g. 1283, or IRI)")
+    target.add_argument("--enterprise", metavar="IRI", help="municipalities for this enterprise")
+    target.add_argument("--challenge", metavar="KEY|IRI",
+                        help="enterprises working on and municipalities facing this challenge "
+                             "(key, e.g. long-term-unemployment, or IRI)")
+    m.add_argument("--lang", choices=("sv", "en"), default="sv",
+                   help="language of names and reasons (default sv)")
+    m.add_argument("--limit", type=int, default=10, metavar="N",
+                   help="at most N matches per list (default 10)")
+    m.add_argument("--format", choices=("table", "json"), default="table",
+                   help="table (default) or json (as /api/match answers)")
+    m.add_argument("--write", action="store_true",
+                   help="also write the matches into graph/matches of the built store")
+    m.set_defaults(func=cmd_match)
+
+    lk = sub.add_parser("link", parents=[common], help="the challenges and SDGs a text addresses",
+                        description="Link a free text (Swedish or English, a sentence to a page) "
+                                    "to the societal challenges, SDG goals and SDG targets it "
+                                    "addresses, ranked, each with its score and the evidence: "
+                                    "the words of the text and the terms they matched, or the "
+                                    "challenge or target a goal was reached through. A text "
+                                    "about none of them gives nothing. Reads the built store.")
+    lk.add_argument("text", metavar="TEXT", help="the text, or '-' to read standard input")
+    lk.add_argument("--lang", choices=("sv", "en"),
+                    help="the text's language (default: detected)")
+    lk.add_argument("--limit", type=int, default=10, metavar="N",
+                    help="at most N challenges, N goals and N targets (default 10)")
+    lk.add_argument("--format", choices=("table", "json"), default="table",
+                    help="table (default) or json (as POST /api/link answers)")
+    lk.set_defaults(func=cmd_link)
 
     s = sub.add_parser("serve", parents=[common], help="serve the graph over HTTP (SPARQL)",
                        description="Serve the built graph (built first if there is none) and "

@@ -172,7 +172,7 @@ def _schema_terms(ontology: Graph) -> set[URIRef]:
     return terms
 
 
-NOT_REASONED_OVER = {"shapes", "metadata", "inferred"}
+NOT_REASONED_OVER = {"shapes", "metadata", "inferred", "matches"}
 
 
 def reason_over_store(store_path: Path, *, java: str = "java", output: Path | None = None) -> int:

@@ -33,6 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
             "limit); past it the query is stopped."),
     Setting("max_rows", 10000, "Most result rows (or triples) returned; more are cut, and said."),
     Setting("max_query_length", 20000, "Longest query text accepted, in characters."),
+    Setting("max_text_length", 10000, "Longest description /api/link, /api/match and the "
+            "/match page accept, in characters (413 beyond)."),
     Setting("rate_limit", 600, "Requests per minute per client (0: no limit); 429 beyond it."),
     Setting("data", [], "RDF files served beside the built graph (named graph graph/local)."),
     Setting("base_uri", "https://w3id.org/segraph/", "Base of the resource URIs the server "

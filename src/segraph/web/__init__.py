@@ -11,9 +11,13 @@ from flask import Flask, Response, jsonify, request
 from flask_compress import Compress
 
 from segraph import __version__
+from segraph.catalogue import site
 from segraph.executor import QueryRunner
+from segraph.linking import Linker
+from segraph.matching import Matcher
 from segraph.namespaces import PREFIXES
 from segraph.ratelimit import RateLimiter
+from segraph.reconciliation import NameIndex
 from segraph.serving import ServedGraph, load_served_graph
 from segraph.settings import Paths, load_settings
 from segraph.web.language import keep_language
@@ -35,6 +39,9 @@ class Segraph:
     runner: QueryRunner
     limiter: RateLimiter
     prefixes: dict[str, str]
+    names: NameIndex  # the reconciliation service's index (segraph.web.reconcile)
+    linker: Linker    # text -> challenges, SDG goals and targets (segraph.web.api, /match)
+    matcher: Matcher  # enterprises <-> municipalities <-> challenges (segraph.web.api, /match)
 
 
 def create_app(settings: dict[str, Any] | None = None, *,
@@ -57,13 +64,19 @@ def create_app(settings: dict[str, Any] | None = None, *,
         runner=QueryRunner(graph.store, memory_mb=int(values["query_memory"])),
         limiter=RateLimiter(int(values["rate_limit"])),
         prefixes={p: str(ns) for p, ns in PREFIXES.items()},
+        names=NameIndex.from_store(graph.store, f"{site(values)}id/"),
+        linker=Linker.from_store(graph.store),    # built once per served graph, before the
+        matcher=Matcher.from_store(graph.store),  # workers fork (in-process queries only)
     )
     Compress(app)
 
+    from segraph.web.api import bp as api_bp
     from segraph.web.dataset import bp as dataset_bp
     from segraph.web.downloads import bp as downloads_bp
     from segraph.web.editor import bp as editor_bp
+    from segraph.web.match_page import bp as match_page_bp
     from segraph.web.queries import bp as queries_bp
+    from segraph.web.reconcile import bp as reconcile_bp
     from segraph.web.resources import bp as resources_bp
     from segraph.web.sparql import bp as sparql_bp
     from segraph.web.vocabulary import bp as vocabulary_bp
@@ -75,6 +88,9 @@ def create_app(settings: dict[str, Any] | None = None, *,
     app.register_blueprint(vocabulary_bp)
     app.register_blueprint(downloads_bp)
     app.register_blueprint(dataset_bp)
+    app.register_blueprint(reconcile_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(match_page_bp)
     app.after_request(keep_language)  # ?lang= holds across the site
 
     @app.get("/healthz")
