@@ -5,6 +5,7 @@ openapi-spec-validator."""
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 import pytest
 import requests
@@ -165,6 +166,12 @@ def test_enterprises_for_a_municipality(live_server, check):
     assert result["subject"] == {"kind": "municipality", "uri": ID + "municipality/1283",
                                  "label": "Helsingborg"}
     assert result["lang"] == "sv" and "municipalities" not in result
+    assert "note" not in result and "nearby" not in result  # it has needs
+    needs = {n["uri"]: n for n in result["needs"]}
+    assert needs[ID + "challenge/unemployment"]["source"] == "asserted"
+    assert needs[ID + "challenge/unemployment"]["label"] == "Arbetslöshet"
+    derived = needs[ID + "challenge/long-term-unemployment"]
+    assert derived["source"] == "agreement" and derived["weight"] == 0.6 and derived["evidence"]
     enterprises = result["enterprises"]
     assert 3 <= len(enterprises) <= 5
     check_matches(enterprises)
@@ -191,6 +198,104 @@ def test_enterprises_for_a_municipality(live_server, check):
                                                                 "limit": 5},
                         headers={"If-None-Match": tag}, timeout=30)
     assert held.status_code == 304
+
+
+NORDANSTIG, KIRUNA = ID + "municipality/2132", ID + "municipality/2584"
+NO_NEEDS = {"sv": "Inga samhällsutmaningar är registrerade för {}. Beskriv era behov i textrutan "
+                  "för att matcha på dem.",
+            "en": "No societal challenges are recorded for {}. Describe your needs in the text "
+                  "box to match on them."}
+
+
+def test_a_municipality_without_needs_gets_a_note_and_the_enterprises_nearby(live_server,
+                                                                              check):
+    answer = get(live_server, "/api/match", municipality="Nordanstig", lang="en")
+    assert answer.status_code == 200
+    result = answer.json()
+    check("Matches", result)
+    assert result["subject"]["uri"] == NORDANSTIG
+    assert result["needs"] == [] and result["enterprises"] == []
+    assert set(result["note"]) == {"sv", "en"}
+    assert result["note"]["sv"].startswith(
+        "Inga samhällsutmaningar är registrerade för Nordanstig")
+    assert "endast efter närhet" in result["note"]["sv"]
+    assert result["note"]["en"].startswith("No societal challenges are recorded for Nordanstig")
+    assert "by proximity only" in result["note"]["en"]
+    assert "POST /api/match" in result["note"]["en"]
+    nearby = result["nearby"]
+    # operates there (1.5) > same FA region (1.0) > same county (0.5), then by name
+    assert [m["score"] for m in nearby] == [1.5, 1.5, 1.0, 1.0, 0.5, 0.5, 0.5]
+    swedish = get(live_server, "/api/match", municipality="2132", lang="sv").json()["nearby"]
+    assert uris(swedish) == uris(nearby)
+    for first, then in pairwise(swedish):  # ties by Swedish name
+        assert (-first["score"], first["label"]) < (-then["score"], then["label"])
+    check_matches(nearby)
+    for m in nearby:
+        assert m["basis"] == "proximity"
+        (reason,) = m["reasons"]
+        assert reason["factor"] == "geography" and reason["score"] == m["score"]
+        assert NORDANSTIG in reason["evidence"] and "Nordanstig" in reason["text"]
+    texts = [m["reasons"][0]["text"] for m in nearby]
+    assert texts[0].startswith("Operates in Nordanstig")
+    assert "in the same labour-market region as Nordanstig" in texts[2]
+    assert "in the same county as Nordanstig (Gävleborgs län)" in texts[-1]
+    short = get(live_server, "/api/match", municipality="2132", limit=3, lang="en").json()
+    check("Matches", short)
+    assert short["nearby"] == nearby[:3]
+
+    # nothing near Kiruna: said so, and an empty list
+    kiruna = get(live_server, "/api/match", municipality="2584").json()
+    check("Matches", kiruna)
+    assert kiruna["subject"]["uri"] == KIRUNA
+    assert kiruna["needs"] == kiruna["enterprises"] == kiruna["nearby"] == []
+    assert "Kiruna" in kiruna["note"]["sv"] and "Kiruna" in kiruna["note"]["en"]
+    with pytest.raises(jsonschema.ValidationError):  # the document is exact about nearby
+        check("Matches", {**result, "nearby": [{**nearby[0], "basis": "needs"}]})
+    with pytest.raises(jsonschema.ValidationError):
+        check("Matches", {**result, "nearby": [{**nearby[0], "reasons": [
+            {**nearby[0]["reasons"][0], "factor": "challenge"}]}]})
+
+
+def test_the_match_page_for_a_municipality_without_needs(live_server):
+    page = get(live_server, "/match", municipality="2132", lang="sv")
+    assert page.status_code == 200
+    html = page.text
+    section = html[html.index('<section class="result" id="no-needs">'):]
+    section = section[:section.index("</section>")]
+    message = NO_NEEDS["sv"].format("Nordanstig").replace(
+        "textrutan", '<a href="#text">textrutan</a>')
+    assert message in section
+    assert "endast efter närhet" in section
+    assert 'id="enterprises"' not in html  # nothing is presented as matched on needs
+    items = section.split("<li><h3>")[1:]
+    assert len(items) == 7
+    assert all('<span class="basis">endast efter närhet</span>' in item for item in items)
+    assert all(item.count('class="reason ') == 1 and 'class="reason geography"' in item
+               for item in items)
+    assert "Är verksamt i Nordanstig" in items[0]
+    assert "samma FA-region som Nordanstig" in items[2]
+    assert "samma län som Nordanstig" in items[-1]
+    # the text form already names Nordanstig: typing the needs and submitting matches on them
+    describe = html[html.index('<form class="describe"'):]
+    describe = describe[:describe.index("</form>")]
+    assert '<option value="2132" selected>' in describe
+
+    english = get(live_server, "/match", municipality="2584", lang="en").text
+    message = NO_NEEDS["en"].format("Kiruna").replace(
+        "text box", '<a href="#text">text box</a>')
+    assert message in english
+    assert "No social enterprise in the graph is seated or operates in the municipality" in \
+        english
+    assert "by proximity only" in english
+
+    typed = get(live_server, "/match", municipality="2132", lang="sv",
+                text="Vi behöver arbetsträning för långtidsarbetslösa och stöd mot ensamhet.")
+    assert typed.status_code == 200
+    assert 'id="no-needs"' not in typed.text
+    enterprises = typed.text[typed.text.index('id="enterprises"'):]
+    assert '– närmast <a href="/id/municipality/2132">Nordanstig</a>' in enterprises
+    assert 'class="reason challenge"' in enterprises
+    assert 'class="reason geography"' in enterprises
 
 
 def test_an_unknown_municipality_names_the_closest(live_server, check):

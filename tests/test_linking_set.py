@@ -102,7 +102,8 @@ def test_language_mix_and_none_texts(stored, items):
         nones = [item for item in rows if item["kind"] == "none"]
         assert len(nones) >= 2, name
     nones = [item for item in items if item["kind"] == "none"]
-    assert 6 <= len(nones) <= 12
+    # a handful of "none" texts, a few per cent of the set: enough to test, too few to dominate
+    assert len(nones) >= 6 and 0.04 <= len(nones) / len(items) <= 0.10
     assert {item["lang"] for item in nones} == {"sv", "en"}
 
 

@@ -141,6 +141,23 @@ def test_from_a_municipality_page_to_its_matches_and_every_reason(reader):
     r.assert_clean()
 
 
+def test_a_municipality_without_needs_asks_for_them_in_one_step(reader):
+    r = reader("sv-SE")
+    r.open("/match?municipality=2584")
+    assert r.page.locator("p.note").inner_text() == (
+        "Inga samhällsutmaningar är registrerade för Kiruna. Beskriv era behov i textrutan "
+        "för att matcha på dem.")
+    assert "endast efter närhet" in r.page.locator("#no-needs h2").inner_text()
+    assert r.page.locator("select#near").input_value() == "2584"  # already chosen
+    r.page.fill("textarea#text", DESCRIPTION)
+    submit(r, "describe")
+    assert parse_qs(urlsplit(r.page.url).query)["municipality"] == ["2584"]
+    assert r.page.locator('#enterprises h2 a[href="/id/municipality/2584"]').inner_text() == \
+        "Kiruna"
+    assert r.page.locator("ol.matches li.reason.challenge").count() >= 1
+    r.assert_clean()
+
+
 def test_the_language_switch_keeps_the_result(reader):
     r = reader("sv-SE")
     r.open("/match?municipality=1283")

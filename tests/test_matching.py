@@ -128,6 +128,55 @@ def test_the_code_and_the_iri_name_the_same_municipality(matcher):
     assert matcher.enterprises_for_municipality("0114") == []
 
 
+NORDANSTIG, KIRUNA = str(ID["municipality/2132"]), str(ID["municipality/2584"])
+
+
+def test_without_needs_the_enterprises_near_are_ranked_by_geography_alone(built):
+    paths, _ = built
+    plain = Matcher.from_store(in_memory(paths))
+    for place in (NORDANSTIG, KIRUNA):  # neither has a recorded or derived challenge
+        assert place not in plain.municipalities_with_needs()
+        assert plain.profile(place).needs == {}
+        assert plain.enterprises_for_municipality(place) == []
+    assert plain.enterprises_near("2584") == []  # nothing in Norrbotten
+    home = plain.municipality(NORDANSTIG)
+    # A seat in Nordanstig comes first; its name sorts last so only the score can order it.
+    extra = enterprise_quads("zz-home", NORDANSTIG, ["unemployment"])
+    matcher = Matcher.from_store(in_memory(paths, extra))
+    near = matcher.enterprises_near("2132", limit=100)
+    assert near[0].label == "Test zz-home" and near[0].score == GEOGRAPHY["municipality"]
+    assert {m.score for m in near} == {GEOGRAPHY[k] for k in (
+        "municipality", "operates", "fa-region", "county")}
+    for match in near:
+        assert match.subject == NORDANSTIG
+        (reason,) = match.reasons  # geography is the only reason
+        assert reason.factor == "geography" and reason.score == match.score
+        assert "Nordanstig" in reason.text["sv"] and "Nordanstig" in reason.text["en"]
+    assert [(m.score, m.label) for m in near] == sorted(
+        ((m.score, m.label) for m in near), key=lambda pair: (-pair[0], pair[1]))
+    by_score = {m.score: m.reasons[0] for m in near}
+    assert by_score[GEOGRAPHY["operates"]].text["sv"].startswith("Är verksamt i Nordanstig")
+    assert "samma FA-region som Nordanstig" in by_score[GEOGRAPHY["fa-region"]].text["sv"]
+    assert "same county as Nordanstig" in by_score[GEOGRAPHY["county"]].text["en"]
+    assert home.fa_region in by_score[GEOGRAPHY["fa-region"]].evidence
+    assert home.county in by_score[GEOGRAPHY["county"]].evidence
+    # Every enterprise that is near is offered, and none that is not; limit cuts the list.
+    places = matcher.index.municipalities
+
+    def is_near(where: str | None) -> bool:
+        other = places.get(where or "")
+        return other is not None and (other.iri == NORDANSTIG or other.county == home.county
+                                      or other.fa_region == home.fa_region)
+
+    assert {m.candidate for m in near} == {
+        e.iri for e in matcher.index.enterprises.values()
+        if e.seat is not None and any(is_near(w) for w in (e.seat, *e.operates))}
+    assert matcher.enterprises_near("2132", limit=3) == near[:3]
+    assert matcher.enterprises_near(NORDANSTIG, limit=0) == []
+    with pytest.raises(UnknownResource):
+        matcher.enterprises_near("9999")
+
+
 def test_derived_challenges_are_marked(matcher):
     profile = matcher.profile("1283")
     assert profile.needs[challenge("disability-inclusion")].source == "policy"

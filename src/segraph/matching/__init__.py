@@ -9,7 +9,11 @@ SPARQL, asserted data only) into compact Python indexes, then answers
 - ``for_challenge(iri)``: ``{"enterprises": [...], "municipalities": [...]}`` working on / facing
   the challenge, also one SKOS step broader or narrower;
 - ``enterprises_for_challenges(weights, municipality=None)``: for a linked free text
-  (challenge IRI -> the linker's score).
+  (challenge IRI -> the linker's score);
+- ``enterprises_near(iri)``: the enterprises near a municipality ranked by geography alone (the
+  geography weights below, elsewhere left out), one geography reason each: what is offered,
+  *by proximity only*, for a municipality without any recorded or derived challenge, for which
+  ``enterprises_for_municipality`` is empty (``municipalities_with_needs`` lists the others).
 
 Each :class:`Match` carries its score and its :class:`Reason` s, and the score is the sum of the
 reasons' scores. Results are ordered by score (highest first), then Swedish name, then IRI.

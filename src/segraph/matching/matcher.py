@@ -22,6 +22,7 @@ from segraph.matching.scoring import (
     activity_part,
     activity_score,
     area_scores,
+    geography_level,
     geography_part,
     geography_score,
     municipality_profile,
@@ -122,6 +123,25 @@ class Matcher:
     def enterprises_for_municipality(self, iri: str, *, limit: int = 20) -> list[Match]:
         profile = self.profile(iri)
         return self._rank_enterprises(profile, limit)
+
+    def enterprises_near(self, iri: str, *, limit: int = 20) -> list[Match]:
+        """The enterprises near a municipality, ranked by geography alone (same municipality >
+        operates there > same FA region > same county; not elsewhere, not without a seat), each
+        with its one geography reason. For a municipality without needs
+        (:meth:`municipalities_with_needs`): these are offered by proximity only, not matched."""
+        place = self.municipality(iri)
+        names = self.labels(place.iri)
+        rows = []
+        for enterprise in self.index.enterprises.values():
+            level, _ = geography_level(self.index, place, enterprise)
+            if GEOGRAPHY[level] > 0:
+                rows.append((-GEOGRAPHY[level], label(enterprise.labels, "sv", enterprise.iri),
+                             enterprise.iri))
+        return [Match(place.iri, candidate, name, -negative,
+                      _reasons([geography_part(self.index, place,
+                                               self.index.enterprises[candidate], None, names)]),
+                      self.labels(candidate))
+                for negative, name, candidate in heapq.nsmallest(max(limit, 0), rows)]
 
     def enterprises_for_challenges(self, weights: dict[str, float], *,
                                    municipality: str | None = None,

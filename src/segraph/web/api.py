@@ -4,7 +4,10 @@
 - ``POST /api/link`` ``{"text": "...", "lang": "sv"|"en" (optional), "limit": N (optional)}``
   -> the challenges, SDG goals and targets the text addresses, ranked, with evidence
   (:class:`segraph.linking.LinkResult`);
-- ``GET /api/match?municipality=`` (kommunkod, id, IRI or name) -> the enterprises that fit it;
+- ``GET /api/match?municipality=`` (kommunkod, id, IRI or name) -> its needs and the
+  enterprises that fit them; for a municipality without any recorded or derived challenge
+  ``"needs": []``, a ``"note"`` {sv, en} saying so and the enterprises ``"nearby"``, ranked by
+  proximity only;
   ``?enterprise=`` (organisationsnummer, id, IRI or name) -> the municipalities that need it;
   ``?challenge=`` (key, id, IRI or label) -> the enterprises working on it and the
   municipalities that face it; with ``lang`` and ``limit``;
@@ -178,12 +181,48 @@ def subject_of(param: str, entity: Entity, lang: str) -> Subject:
     return Subject(param, entity.iri, entity.label(lang))
 
 
+def needs_json(state: Segraph, municipality: str, lang: str) -> list[dict[str, Any]]:
+    """The challenges a municipality is matched on: recorded (``asserted``) or derived from its
+    agreements (``agreement``) or policy documents (``policy``), with their need weight and the
+    IRIs they were derived from."""
+    matcher = state.matcher
+    return [{"uri": need.challenge,
+             "label": matcher.labels(need.challenge).get(lang) or need.challenge,
+             "source": need.source, "weight": need.weight, "evidence": list(need.evidence)}
+            for need in matcher.profile(municipality).needs.values()]
+
+
+def no_needs_note(names: dict[str, str]) -> dict[str, str]:
+    """What ``/api/match?municipality=`` says of a municipality without any recorded or derived
+    challenge, in Swedish and English."""
+    sv, en = names.get("sv") or names.get("en", ""), names.get("en") or names.get("sv", "")
+    return {
+        "sv": f"Inga samhällsutmaningar är registrerade för {sv}, varken angivna eller "
+              "härledda ur avtal och styrdokument, så inga företag matchas mot kommunens behov. "
+              "Företagen under nearby är rangordnade endast efter närhet (säte i kommunen, "
+              "verksamt där, samma FA-region, samma län). Beskriv era behov i en text "
+              "(POST /api/match med text och municipality) för att matcha på dem.",
+        "en": f"No societal challenges are recorded for {en}, neither stated nor derived from "
+              "agreements and policy documents, so no enterprise is matched against the "
+              "municipality's needs. The enterprises under nearby are ranked by proximity only "
+              "(seat in the municipality, operating there, same labour-market region, same "
+              "county). Describe your needs in a text (POST /api/match with text and "
+              "municipality) to match on them."}
+
+
 def match_subject(state: Segraph, param: str, entity: Entity, lang: str, limit: int
                   ) -> dict[str, Any]:
-    """The ranked, explained matches for one municipality, enterprise or challenge."""
+    """The ranked, explained matches for one municipality, enterprise or challenge. For a
+    municipality also its needs; when it has none, a note saying so and the enterprises
+    ``nearby``, by proximity only."""
     matcher = state.matcher
     answer: dict[str, Any] = {"subject": subject_of(param, entity, lang).to_json(), "lang": lang}
     if param == "municipality":
+        answer["needs"] = needs_json(state, entity.iri, lang)
+        if not answer["needs"]:
+            answer["note"] = no_needs_note(matcher.labels(entity.iri))
+            answer["nearby"] = [{**m.to_json(lang), "basis": "proximity"}
+                                for m in matcher.enterprises_near(entity.iri, limit=limit)]
         found = {"enterprises": matcher.enterprises_for_municipality(entity.iri, limit=limit)}
     elif param == "enterprise":
         found = {"municipalities": matcher.municipalities_for_enterprise(entity.iri,

@@ -7,6 +7,10 @@ municipality, and reads the ranked, explained result.
   ranked nearer the municipality when one is picked;
 - ``?municipality=`` alone (kommunkod, id or name; municipality pages link here): the
   enterprises that fit the municipality's challenges, with every reason and what it rests on.
+  A municipality without any recorded or derived challenge gets a message saying so and asking
+  for its needs in the text form (where the municipality is then already chosen, so typing the
+  needs and submitting matches on them near it), and the enterprises near it, ranked and
+  labelled by proximity only (:meth:`segraph.matching.Matcher.enterprises_near`).
 
 Plain HTML forms (GET, so a result can be linked to and the language switch keeps it); no
 script needed. Every result links to its ``/id/…`` page. Swedish or English like every page
@@ -21,7 +25,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request
 
 from segraph.linking import Link, LinkResult
-from segraph.matching import Match, UnknownResource
+from segraph.matching import GEOGRAPHY, Match, UnknownResource
 from segraph.reconciliation import Entity, NameIndex
 from segraph.web.api import find, link_and_match
 from segraph.web.documents import Linker
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
 bp = Blueprint("match_page", __name__)
 
 ENTERPRISES = 20
+NEARBY = 10  # enterprises offered by proximity only, for a municipality without needs
 FACTOR_NAMES = {
     "challenge": ("Samhällsutmaning", "Societal challenge"),
     "broader-narrower": ("Närliggande utmaning (bredare/smalare)",
@@ -134,6 +139,7 @@ def match() -> Response:
         "municipalities": municipalities(index), "chosen": None, "switch": _switch,
         "max_text_length": int(state.settings["max_text_length"]),
         "links": None, "matches": None, "subject": None, "error": None, "closest": [],
+        "nearby": None, "geography": GEOGRAPHY,
     }
     status = 200
     if text.strip() or place:
@@ -173,6 +179,10 @@ def match() -> Response:
         try:
             found = state.matcher.enterprises_for_municipality(municipality.iri,
                                                                limit=ENTERPRISES)
+            if not state.matcher.profile(municipality.iri).needs:
+                context["nearby"] = matches_view(
+                    state, state.matcher.enterprises_near(municipality.iri, limit=NEARBY),
+                    lang, link)
         except UnknownResource:
             found = []
         context["matches"] = matches_view(state, found, lang, link)

@@ -8,8 +8,11 @@ from typing import Any
 
 from segraph import __version__
 from segraph.linking.results import SOURCES
+from segraph.matching import GEOGRAPHY, NEED_WEIGHTS
 
 FACTORS = ["challenge", "broader-narrower", "sdg-target", "activity-type", "geography"]
+NEED_SOURCES = list(NEED_WEIGHTS)  # asserted, agreement, policy
+NEARBY_SCORES = sorted({v for v in GEOGRAPHY.values() if v > 0}, reverse=True)
 KINDS = ["Municipality", "County", "SocialEnterprise", "SocietalChallenge", "SDGGoal",
          "SDGTarget"]
 
@@ -103,6 +106,39 @@ def schemas(max_text_length: int) -> dict[str, Any]:
             "uri": URI, "label": {"type": "string"},
             "score": {"type": "number", "description": "The sum of the reasons' scores."},
             "reasons": {"type": "array", "items": _ref("Reason")}}),
+        "Need": _object({
+            "uri": URI, "label": {"type": "string"},
+            "source": {"type": "string", "enum": NEED_SOURCES,
+                       "description": "asserted: the municipality states it "
+                                      "(seg:facesChallenge); agreement: derived from its "
+                                      "agreements (seg:servesChallenge); policy: derived from "
+                                      "an SDG target its policy documents link to."},
+            "weight": {"type": "number", "exclusiveMinimum": 0, "maximum": 1,
+                       "description": "The need weight: " + ", ".join(
+                           f"{w} {s}" for s, w in NEED_WEIGHTS.items()) + "."},
+            "evidence": {"type": "array", "items": URI,
+                         "description": "What a derived need rests on: the agreements, or "
+                                        "the policy document and its SDG target; empty when "
+                                        "asserted."}},
+            description="A societal challenge the municipality is matched on."),
+        "NearbyMatch": _object({
+            "uri": URI, "label": {"type": "string"},
+            "score": {"type": "number", "enum": NEARBY_SCORES,
+                      "description": "The geography score alone: same municipality "
+                                     f"{GEOGRAPHY['municipality']}, operates there "
+                                     f"{GEOGRAPHY['operates']}, same FA region "
+                                     f"{GEOGRAPHY['fa-region']}, same county "
+                                     f"{GEOGRAPHY['county']}."},
+            "reasons": {"type": "array", "minItems": 1, "maxItems": 1, "items": {"allOf": [
+                _ref("Reason"), {"properties": {"factor": {"const": "geography"}}}]},
+                "description": "One geography reason: where the enterprise is, seen from the "
+                               "municipality."},
+            "basis": {"const": "proximity",
+                      "description": "Ranked by proximity only, not matched on any need."}},
+            description="A social enterprise near a municipality without needs, by proximity "
+                        "only (endast efter närhet)."),
+        "Note": _object({"sv": {"type": "string"}, "en": {"type": "string"}},
+                        description="A message in Swedish and English."),
         "Subject": _object({
             "kind": {"type": "string",
                      "enum": ["municipality", "enterprise", "challenge", "text"]},
@@ -110,9 +146,25 @@ def schemas(max_text_length: int) -> dict[str, Any]:
             "label": {"type": "string"}}),
         "Matches": _object({
             "subject": _ref("Subject"), "lang": LANG,
+            "needs": {"type": "array", "items": _ref("Need"),
+                      "description": "For a municipality: the societal challenges it is "
+                                     "matched on, recorded or derived; empty when it has "
+                                     "none, and then note and nearby are given."},
+            "note": {**_ref("Note"),
+                     "description": "For a municipality without needs only: says that no "
+                                    "societal challenge is recorded for it, that nearby is "
+                                    "ranked by proximity only, and how to match on needs "
+                                    "anyway (POST a text with the municipality)."},
             "enterprises": {"type": "array", "items": _ref("Match"),
                             "description": "For a municipality or a challenge: the social "
-                                           "enterprises, best first."},
+                                           "enterprises that fit its needs or work on it, best "
+                                           "first (empty for a municipality without needs)."},
+            "nearby": {"type": "array", "items": _ref("NearbyMatch"),
+                       "description": "For a municipality without needs only: the social "
+                                      "enterprises seated in it, operating there, in its FA "
+                                      "region or in its county, ranked by proximity only "
+                                      "(then by name), at most limit; empty when none is "
+                                      "near."},
             "municipalities": {"type": "array", "items": _ref("Match"),
                                "description": "For an enterprise or a challenge: the "
                                               "municipalities, best first."}},
