@@ -13,7 +13,8 @@ from segraph.sources import shapes_and_reference
 from segraph.store import EmbeddedStore
 from segraph.validation import validate_graph
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+PROJECT = Path(__file__).resolve().parents[1]
+DOCS = PROJECT / "docs"
 
 
 def blocks(name: str, language: str) -> list[str]:
@@ -66,41 +67,49 @@ def test_publishing_examples_validate_as_documented(shapes_reference):
     assert expected and expected.group(1) in text
 
 
-# --- docs/linked-data.md: shell examples, each followed by what it prints ---------------------
+# --- docs/linked-data.md, docs/matching.md: examples, each followed by what it prints --------
 
 DOCUMENTED_HOST = "http://127.0.0.1:8000"
 
 
-def shell_examples(name: str) -> list[tuple[str, list[str]]]:
-    """(commands, expected lines) for each ``sh`` block; a ``text`` block right after it holds
-    lines the output must contain in that order (``…`` skips)."""
+def run_examples(name: str) -> list[tuple[str, str, list[str]]]:
+    """(language, code, expected lines) for each ``sh`` or ``python`` block; a ``text`` block
+    right after it holds lines the output must contain in that order (``…`` skips)."""
     text = (DOCS / name).read_text(encoding="utf-8")
     found = []
-    for match in re.finditer(r"```sh\n(.*?)```\n(?:\n```text\n(.*?)```)?", text, re.DOTALL):
-        expected = [line for line in (match.group(2) or "").splitlines() if line != "…"]
-        found.append((match.group(1), expected))
+    for match in re.finditer(r"```(sh|python)\n(.*?)```\n(?:\n```text\n(.*?)```)?", text,
+                             re.DOTALL):
+        expected = [line for line in (match.group(3) or "").splitlines() if line != "…"]
+        found.append((match.group(1), match.group(2), expected))
     return found
 
 
-LINKED_DATA = shell_examples("linked-data.md")
+EXAMPLES = {name: run_examples(name) for name in ("linked-data.md", "matching.md")}
+CASES = [(name, index) for name, found in EXAMPLES.items() for index in range(1, len(found))]
 
 
-def test_linked_data_examples_say_what_they_print():
-    assert len(LINKED_DATA) >= 8
-    assert LINKED_DATA[0][0].startswith("export SEGRAPH=" + DOCUMENTED_HOST)
-    assert all(expected for _, expected in LINKED_DATA[1:])
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_examples_say_what_they_print(name):
+    found = EXAMPLES[name]
+    assert len(found) >= 6
+    assert found[0][1].startswith("export SEGRAPH=" + DOCUMENTED_HOST)
+    assert all(expected for _, _, expected in found[1:])
 
 
-@pytest.mark.parametrize("index", range(1, len(LINKED_DATA)),
-                         ids=[f"example-{i}" for i in range(1, len(LINKED_DATA))])
-def test_linked_data_examples_print_what_the_docs_say(history_server, tmp_path, index):
+@pytest.mark.parametrize(("name", "index"), CASES, ids=[f"{n}-{i}" for n, i in CASES])
+def test_examples_print_what_the_docs_say(history, history_server, tmp_path, name, index):
     import os
     import subprocess
+    import sys
 
-    commands, expected = LINKED_DATA[index]
-    done = subprocess.run(["bash", "-eo", "pipefail", "-c", commands], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "SEGRAPH": history_server.url})
+    language, code, expected = EXAMPLES[name][index]
+    (tmp_path / ".venv").symlink_to(PROJECT / ".venv")  # examples call .venv/bin/segraph
+    command = ["bash", "-eo", "pipefail", "-c", code] if language == "sh" else \
+        [sys.executable, "-c", code]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "SEGRAPH": history_server.url,
+                               "SEGRAPH_PROJECT_DIR": str(PROJECT),
+                               "SEGRAPH_VAR_DIR": str(history.paths.var)})
     assert done.returncode == 0, done.stderr
     lines = iter(done.stdout.splitlines())
     for want in expected:

@@ -456,6 +456,37 @@ def test_cli_match_table_json_and_errors(built, capsys):
     assert main(["match", *where]) == 2
 
 
+def test_cli_names_needs_nearby_and_text(built, capsys):
+    paths, _ = built
+    where = ["--project-dir", str(PROJECT), "--var-dir", str(paths.var)]
+    # A name in any spelling that reconciles; a municipality without needs says so and lists
+    # the enterprises near it by proximity only.
+    assert main(["match", "--municipality", "Nordanstigs kommun", "--lang", "en",
+                 "--format", "json", *where]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["subject"].endswith("/municipality/2132") and data["results"] == []
+    assert data["note"].startswith("No societal challenges are recorded for Nordanstig")
+    assert data["nearby"] and all(
+        [r["factor"] for r in m["reasons"]] == ["geography"] for m in data["nearby"])
+    assert [m["score"] for m in data["nearby"]] == sorted(
+        (m["score"] for m in data["nearby"]), reverse=True)
+    assert main(["match", "--municipality", "Nordanstig", *where]) == 0
+    captured = capsys.readouterr()
+    assert "endast efter närhet" in captured.out and "Inga samhällsutmaningar" in captured.err
+    assert main(["match", "--municipality", "Stokholm", *where]) == 2
+    assert "closest: Stockholm" in capsys.readouterr().err
+    # A description of needs, ranked near a municipality.
+    text = "Vi vill att fler långtidsarbetslösa får arbetsträning i parkskötseln."
+    assert main(["match", "--text", text, "--municipality", "Helsingborg", "--format", "json",
+                 "--limit", "3", *where]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["link"]["challenges"][0]["uri"] == challenge("long-term-unemployment")
+    assert 0 < len(data["enterprises"]) <= 3
+    assert {r["factor"] for m in data["enterprises"] for r in m["reasons"]} >= {"challenge",
+                                                                               "geography"}
+    assert main(["match", "--text", text, "--write", *where]) == 2
+
+
 def test_cli_write_replaces_the_subjects_matches_in_the_store(built, tmp_path, capsys):
     paths, _ = built
     copy = tmp_path / "store"

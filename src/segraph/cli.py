@@ -12,7 +12,7 @@ import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -21,6 +21,10 @@ from rich.table import Table
 from segraph import __version__
 from segraph.formats import RDF_FORMATS, RESULT_FORMATS
 from segraph.settings import SETTINGS, Paths, load_settings
+
+if TYPE_CHECKING:
+    from segraph.matching import Matcher
+    from segraph.store import EmbeddedStore
 
 OK, NOT_CONFORMING, ERROR = 0, 1, 2
 
@@ -300,9 +304,17 @@ def cmd_match(args: argparse.Namespace) -> int:
     from segraph.matching.writeback import all_municipalities, replace_in_store, store_graphs
     from segraph.store import EmbeddedStore
 
-    if not (args.municipality or args.enterprise or args.challenge or args.write):
-        raise CommandError("say what to match: --municipality, --enterprise or --challenge "
-                           "(or --write alone to recompute every municipality's matches)")
+    if not (args.municipality or args.enterprise or args.challenge or args.text
+            or args.write):
+        raise CommandError("say what to match: --municipality, --enterprise, --challenge or "
+                           "--text (or --write alone to recompute every municipality's "
+                           "matches)")
+    if args.text and (args.enterprise or args.challenge):
+        raise CommandError("--text matches a description, optionally near --municipality; "
+                           "not together with --enterprise or --challenge")
+    if args.text and args.write:
+        raise CommandError("--write stores the matches of a municipality, an enterprise or a "
+                           "challenge; a text's matches are not written")
     paths = Paths.from_settings(_settings(args))
     if not paths.store.is_dir():
         raise CommandError(f"no store at {paths.store}: run `segraph build` first "
@@ -310,7 +322,10 @@ def cmd_match(args: argparse.Namespace) -> int:
     store = EmbeddedStore(paths.store, read_only=not args.write)
     matcher = Matcher.from_store(store.oxigraph)
     lang, limit = args.lang, args.limit
+    _names_to_iris(args, store)
     try:
+        if args.text:
+            return _match_text(args, store, matcher)
         if args.municipality:
             subject = matcher.municipality(args.municipality).iri
             lists = {"results": matcher.enterprises_for_municipality(subject, limit=limit)}
@@ -329,13 +344,24 @@ def cmd_match(args: argparse.Namespace) -> int:
             lists = {"results": all_municipalities(matcher, limit)}
     except UnknownResource as exc:
         raise CommandError(str(exc)) from exc
+    nearby = []
+    if args.municipality and not matcher.profile(subject).needs:
+        nearby = matcher.enterprises_near(subject, limit=limit)
     if args.format == "json":
-        sys.stdout.write(json.dumps(as_json(subject, lang, **lists), indent=2,
-                                    ensure_ascii=False) + "\n")
+        answer = as_json(subject, lang, **lists)
+        if args.municipality and not matcher.profile(subject).needs:
+            answer["note"] = NO_NEEDS[lang].format(name=matcher.labels(subject)[lang])
+            answer["nearby"] = [m.to_json(lang) for m in nearby]
+        sys.stdout.write(json.dumps(answer, indent=2, ensure_ascii=False) + "\n")
     else:
         for key, (heading, candidates) in kinds.items():
             out.print(table(lists[key], candidates=candidates, lang=lang,
                             heading=title(heading, matcher.labels(subject)[lang], lang)))
+        if args.municipality and not matcher.profile(subject).needs:
+            name = matcher.labels(subject)[lang]
+            err.print(NO_NEEDS[lang].format(name=name))
+            out.print(table(nearby, candidates="enterprise", lang=lang,
+                            heading=title("nearby", name, lang)))
     if args.write:
         found = [m for matches in lists.values() for m in matches]
         graph = matches_graph(found, method=METHOD, matcher=matcher,
@@ -344,6 +370,70 @@ def cmd_match(args: argparse.Namespace) -> int:
         store.close()
         err.print(f"{len(found)} match(es) written: {count:,} triples in the named graph "
                   "<https://w3id.org/segraph/graph/matches> of the store.")
+    return OK
+
+
+def _names_to_iris(args: argparse.Namespace, store: EmbeddedStore) -> None:
+    """``--municipality Kiruna``, ``--enterprise "Nya Steget"``: a name (any spelling that
+    reconciles unambiguously) becomes the resource's IRI; codes and IRIs stay as they are."""
+    from segraph.namespaces import BASE
+    from segraph.reconciliation import NameIndex, find
+
+    kinds = {"municipality": "Municipality", "enterprise": "SocialEnterprise",
+             "challenge": "SocietalChallenge"}
+    index = None
+    for option, kind in kinds.items():
+        value = getattr(args, option)
+        if not value or value.startswith("http") or value.isdigit():
+            continue
+        index = index or NameIndex.from_store(store.oxigraph, f"{BASE}id/")
+        entity, near = find(index, kind, value)
+        if entity is not None:
+            setattr(args, option, entity.iri)
+        elif near and option != "challenge":  # a challenge key is tried as such below
+            names = ", ".join(c.entity.label(args.lang) for c in near)
+            raise CommandError(f"no {option} is named {value!r}; closest: {names}")
+
+
+NO_NEEDS = {
+    "sv": "Inga samhällsutmaningar är registrerade för {name}, varken angivna eller härledda ur "
+          "avtal och styrdokument. Företagen nedan är rangordnade endast efter närhet; beskriv "
+          "kommunens behov med --text (och --municipality) för att matcha på dem.",
+    "en": "No societal challenges are recorded for {name}, neither stated nor derived from "
+          "agreements and policy documents. The enterprises below are ranked by proximity "
+          "only; describe the municipality's needs with --text (and --municipality) to match "
+          "on them.",
+}
+
+
+def _match_text(args: argparse.Namespace, store: EmbeddedStore, matcher: Matcher) -> int:
+    """``segraph match --text``: link the text, then rank the enterprises for its challenges
+    (near ``--municipality`` when given)."""
+    import json
+
+    from segraph.linking import Linker
+    from segraph.linking.report import tables
+    from segraph.matching.from_text import enterprises_for_text
+    from segraph.matching.report import table, title
+
+    text = sys.stdin.read() if args.text == "-" else args.text
+    if not text.strip():
+        raise CommandError("no text to match: give it with --text, or '-' to read standard "
+                           "input")
+    place = matcher.municipality(args.municipality).iri if args.municipality else None
+    linker = Linker.from_store(store.oxigraph)
+    linked, matches = enterprises_for_text(linker, matcher, text, municipality=place,
+                                           limit=args.limit)
+    lang = args.lang
+    if args.format == "json":
+        answer = {"link": linked.to_json(), "enterprises": [m.to_json(lang) for m in matches]}
+        sys.stdout.write(json.dumps(answer, indent=2, ensure_ascii=False) + "\n")
+        return OK
+    for grid in tables(linked):
+        out.print(grid)
+    name = matcher.labels(place)[lang] if place else ""
+    out.print(table(matches, candidates="enterprise", lang=lang,
+                    heading=title("text-near" if place else "text", name, lang)))
     return OK
 
 
@@ -635,6 +725,10 @@ def parser() -> argparse.ArgumentParser:
     target.add_argument("--municipality", metavar="CODE|IRI",
                         help="enterprises for this municipality (kommunkod, e.g. 1283, or IRI)")
     target.add_argument("--enterprise", metavar="IRI", help="municipalities for this enterprise")
+    m.add_argument("--text", metavar="TEXT",
+                   help="a description of needs or of an enterprise ('-' reads standard "
+                        "input): its challenges (as `segraph link` finds them) and the "
+                        "enterprises working on them; with --municipality, ranked near it")
     target.add_argument("--challenge", metavar="KEY|IRI",
                         help="enterprises working on and municipalities facing this challenge "
                              "(key, e.g. long-term-unemployment, or IRI)")

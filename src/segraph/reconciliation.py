@@ -569,3 +569,12 @@ def _labels(select, iris: list[str], strip: str) -> dict[str, dict[str, str]]:
             local = row["c"].value.removeprefix(strip)
             found.setdefault(local, {})[row["l"].language or ""] = row["l"].value
     return found
+
+
+def find(index: NameIndex, kind: str, value: str) -> tuple[Entity | None, list[Candidate]]:
+    """The resource of ``kind`` that ``value`` names (an identifier, id, IRI, or a name that
+    reconciles unambiguously), else None and the closest candidates."""
+    found = index.search(value.strip(), types=[kind], limit=5)
+    if found and found[0].match:
+        return found[0].entity, []
+    return None, [c for c in found if c.score >= 40][:3]

@@ -23,6 +23,12 @@ TITLES = {
                               "en": "Social enterprises working on {name}"},
     "challenge-municipalities": {"sv": "Kommuner som står inför {name}",
                                  "en": "Municipalities facing {name}"},
+    "nearby": {"sv": "Sociala företag nära {name} – endast efter närhet",
+               "en": "Social enterprises near {name} – by proximity only"},
+    "text": {"sv": "Sociala företag som arbetar med det texten tar upp",
+             "en": "Social enterprises working on what the text addresses"},
+    "text-near": {"sv": "Sociala företag som arbetar med det texten tar upp, nära {name}",
+                  "en": "Social enterprises working on what the text addresses, near {name}"},
 }
 
 

@@ -30,7 +30,8 @@ from flask import Blueprint, Response, current_app, request
 
 from segraph.linking import LinkResult
 from segraph.matching import Match, UnknownResource
-from segraph.reconciliation import Candidate, Entity, NameIndex
+from segraph.matching.from_text import LINK_LIMIT, enterprises_for_text
+from segraph.reconciliation import Candidate, Entity, NameIndex, find
 from segraph.web.conditional import etag, not_modified
 from segraph.web.errors import error_body
 from segraph.web.language import LANGUAGES, page_language
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 bp = Blueprint("api", __name__)
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
-LINK_LIMIT = 10
 SUBJECTS = {  # parameter -> (kind in the name index, word in messages)
     "municipality": ("Municipality", "municipality"),
     "enterprise": ("SocialEnterprise", "enterprise"),
@@ -138,15 +138,6 @@ def closest_json(index: NameIndex, found: list[Candidate], lang: str) -> list[di
              "score": c.score} for c in found]
 
 
-def find(index: NameIndex, kind: str, value: str) -> tuple[Entity | None, list[Candidate]]:
-    """The resource of ``kind`` that ``value`` names (an identifier, id, IRI, or a name that
-    reconciles unambiguously), else None and the closest candidates."""
-    found = index.search(value.strip(), types=[kind], limit=5)
-    if found and found[0].match:
-        return found[0].entity, []
-    return None, [c for c in found if c.score >= 40][:3]
-
-
 def resolve(index: NameIndex, param: str, value: str, lang: str) -> Entity:
     """The municipality, enterprise or challenge ``value`` names; else a 400 naming the
     closest."""
@@ -238,14 +229,10 @@ def match_subject(state: Segraph, param: str, entity: Entity, lang: str, limit: 
 
 def link_and_match(state: Segraph, text: str, lang: str | None, municipality: Entity | None,
                    limit: int) -> tuple[LinkResult, list[Match]]:
-    """The text linked, then the enterprises for its challenges (weighted by the linker's
-    scores), optionally ranked near a municipality."""
-    linked = state.linker.link(text, lang, limit=LINK_LIMIT)
-    weights = {link.uri: link.score for link in linked.challenges}
-    matches = state.matcher.enterprises_for_challenges(
-        weights, municipality=municipality.iri if municipality else None,
-        limit=limit) if weights else []
-    return linked, matches
+    """:func:`segraph.matching.from_text.enterprises_for_text` on the served graph."""
+    return enterprises_for_text(state.linker, state.matcher, text, lang=lang,
+                                municipality=municipality.iri if municipality else None,
+                                limit=limit)
 
 
 def match_text(state: Segraph, text: str, lang: str | None, municipality: Entity | None,
