@@ -179,3 +179,24 @@ def test_a_query_past_its_memory_limit_is_stopped_and_the_runner_recovers():
         assert answer.rows == 2000
     finally:
         runner.close()
+
+
+def test_warm_up_builds_the_maps_and_vocabulary_pages_and_leaves_no_query_child(built):
+    from segraph.server import warm_up
+    from segraph.web import create_app, maps, vocabulary
+
+    paths, _ = built
+    app = create_app({"project_dir": str(paths.project), "var_dir": str(paths.var),
+                      "rate_limit": 0})
+    state = app.extensions["segraph"]
+    maps._CACHE.clear()
+    vocabulary._cache.clear()
+    warm_up(app)
+    assert {name for _, name in maps._CACHE} == set(maps.LAYERS)
+    rendered = next(iter(vocabulary._cache.values())).rendered
+    assert {(name, lang) for name, _, lang in rendered} == {
+        (n, lang) for n in ("ontology", "shapes") for lang in ("sv", "en")}
+    assert state.runner._pid == 0  # the master's query child is gone ...
+    page = app.test_client().get("/id/municipality/1283.html")  # ... and comes back when used
+    assert page.status_code == 200 and "Helsingborg" in page.get_data(as_text=True)
+    state.runner.close()

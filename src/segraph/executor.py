@@ -182,6 +182,8 @@ class QueryRunner:
         return value
 
     def close(self) -> None:
+        """End this process's query child; the next :meth:`run` forks a new one."""
         with self._lock:
             if self._owner == os.getpid():
                 self._kill()
+                self._owner = -1

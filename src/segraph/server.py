@@ -26,8 +26,27 @@ class Server(BaseApplication):  # type: ignore[misc]
         return self.application
 
 
+def warm_up(app: Flask) -> None:
+    """Build, in the master before the workers fork, what each worker would otherwise build on
+    its first request: the map layers and the ontology and shapes pages in both languages. The
+    workers inherit them; the master's query child is ended so that only workers own one."""
+    from segraph.web import maps
+
+    state = app.extensions["segraph"]
+    try:
+        for name in maps.LAYERS:
+            maps.layer(state, name)
+        client = app.test_client()
+        for page in ("/ontology", "/shapes"):
+            for lang in ("sv", "en"):
+                client.get(f"{page}?lang={lang}", headers={"Accept": "text/html"})
+    finally:
+        state.runner.close()
+
+
 def serve(app: Flask, settings: dict[str, Any]) -> None:
     timeout = float(settings["query_timeout"])
+    warm_up(app)
     Server(app, {
         "bind": f"{settings['host']}:{settings['port']}",
         "workers": int(settings["workers"]),
