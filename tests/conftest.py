@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browsers import ARGS, CHROMIUM, NO_CHROMIUM
 from release_history import History, make_history
 from servers import LiveServer
 
@@ -68,3 +69,16 @@ def history_server(history: History):
     server = LiveServer(history.paths.var, "--workers", "1", "--rate-limit", "0")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One chromium for all browser tests (they skip without it)."""
+    if not CHROMIUM.exists():
+        pytest.skip(NO_CHROMIUM)
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="needs the playwright package (pip install -e '.[test]')")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()

@@ -14,27 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--no-first-run",
-        "--disable-sync"]
 SCREENSHOTS = os.environ.get("SEGRAPH_SCREENSHOTS")  # a directory: save what the tests saw
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium; "
-           ".ci/run installs it); Playwright's own browser downloads are not used")
-
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="needs the playwright package (pip install -e '.[test]')")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 class Visit:

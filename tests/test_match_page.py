@@ -9,26 +9,11 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from test_pages_browser import ARGS, CHROMIUM, Reader
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="needs the playwright package (pip install -e '.[test]')")
+from test_pages_browser import Reader
 
 DESCRIPTION = ("Vi driver ett kafé och en cateringverksamhet där långtidsarbetslösa får "
                "arbetsträning och handledning, och vi ordnar träffar mot ofrivillig ensamhet "
                "bland äldre i stadsdelen.")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()

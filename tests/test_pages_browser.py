@@ -15,19 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--no-first-run",
-        "--disable-sync"]
 SCREENSHOTS = os.environ.get("SEGRAPH_SCREENSHOTS")  # a directory: save what the tests saw
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium); "
-           "Playwright's own browser downloads are not used")
-
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="needs the playwright package (pip install -e '.[test]')")
 
 # A point inside an SVG area, in page coordinates: the first point of a grid over the area's
 # bounding box that lies in its fill and is the topmost element there (so a click reaches it).
@@ -45,14 +34,6 @@ POINT_INSIDE = """selector => {
     }
     return null;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 class Reader:

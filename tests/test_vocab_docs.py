@@ -241,12 +241,7 @@ def test_without_a_build_the_docs_come_from_the_project_files(project_dir: Path)
 
 # --- in a real browser ---------------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
-def test_a_term_uri_lands_on_its_section_in_a_browser(live_server):
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_a_term_uri_lands_on_its_section_in_a_browser(browser, live_server):
     from urllib.parse import urlsplit
 
     origin = urlsplit(live_server.url).netloc
@@ -259,36 +254,31 @@ def test_a_term_uri_lands_on_its_section_in_a_browser(live_server):
             outside.append(handle.request.url)
             handle.abort()
 
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        try:
-            context = browser.new_context(locale="en-GB", viewport={"width": 1200,
-                                                                    "height": 900})
-            context.set_default_timeout(15_000)
-            context.route("**/*", route)
-            page = context.new_page()
-            page.goto(live_server.url + "/ontology#Municipality")
-            where = page.evaluate("""() => {
-                const box = document.getElementById('Municipality').getBoundingClientRect();
-                return {top: box.top, height: innerHeight, scrolled: scrollY,
-                        target: document.querySelector(':target')?.id,
-                        heading: document.querySelector('#Municipality h3').textContent};
-            }""")
-            assert where["target"] == "Municipality"
-            assert where["scrolled"] > 0 and 0 <= where["top"] < where["height"] / 2
-            assert where["heading"] == "municipality"  # Accept-Language from the locale
-            page.click('#Municipality a[href="#inCounty"]')
-            page.wait_for_function("location.hash === '#inCounty'")
-            top = page.evaluate("document.getElementById('inCounty').getBoundingClientRect().top")
-            assert 0 <= top < 450
-            page.click("nav.switch a[lang=sv]")
-            page.wait_for_url("**/ontology?lang=sv")
-            assert page.locator("#Municipality h3").text_content() == "kommun"
-            page.click('#Municipality a[href="/shapes#MunicipalityShape"]')
-            page.wait_for_url("**/shapes#MunicipalityShape")
-            assert page.evaluate("document.querySelector(':target').id") == "MunicipalityShape"
-            assert outside == []
-        finally:
-            browser.close()
+    context = browser.new_context(locale="en-GB", viewport={"width": 1200, "height": 900})
+    try:
+        context.set_default_timeout(15_000)
+        context.route("**/*", route)
+        page = context.new_page()
+        page.goto(live_server.url + "/ontology#Municipality")
+        where = page.evaluate("""() => {
+            const box = document.getElementById('Municipality').getBoundingClientRect();
+            return {top: box.top, height: innerHeight, scrolled: scrollY,
+                    target: document.querySelector(':target')?.id,
+                    heading: document.querySelector('#Municipality h3').textContent};
+        }""")
+        assert where["target"] == "Municipality"
+        assert where["scrolled"] > 0 and 0 <= where["top"] < where["height"] / 2
+        assert where["heading"] == "municipality"  # Accept-Language from the locale
+        page.click('#Municipality a[href="#inCounty"]')
+        page.wait_for_function("location.hash === '#inCounty'")
+        top = page.evaluate("document.getElementById('inCounty').getBoundingClientRect().top")
+        assert 0 <= top < 450
+        page.click("nav.switch a[lang=sv]")
+        page.wait_for_url("**/ontology?lang=sv")
+        assert page.locator("#Municipality h3").text_content() == "kommun"
+        page.click('#Municipality a[href="/shapes#MunicipalityShape"]')
+        page.wait_for_url("**/shapes#MunicipalityShape")
+        assert page.evaluate("document.querySelector(':target').id") == "MunicipalityShape"
+        assert outside == []
+    finally:
+        context.close()
