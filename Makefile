@@ -38,6 +38,8 @@ system-deps:
 test-deps: setup
 	@[ -x /usr/bin/chromium ] || { \
 	  echo "chromium not found: installing it for the browser tests"; $(APT_INSTALL) chromium >/dev/null; }
+	@[ -x /usr/bin/virtuoso-t ] || { \
+	  echo "Virtuoso not found: installing it for the remote-store tests"; $(APT_INSTALL) virtuoso-opensource >/dev/null; }
 
 var/build/build-info.json: $(SOURCES) | setup
 	$(BIN)/segraph build

@@ -38,7 +38,13 @@ class CommandError(Exception):
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
     overrides = {"project_dir": args.project_dir, "var_dir": args.var_dir, "store": args.store}
+    for name in REMOTE_SETTINGS:
+        overrides[name] = getattr(args, name, None)
     return load_settings(overrides, config_file=args.config)
+
+
+REMOTE_SETTINGS = ("store_url", "store_update_url", "store_graph_url", "store_user",
+                   "store_password")
 
 
 # --- build ---------------------------------------------------------------------------------
@@ -90,6 +96,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             err.print("Nothing was written; the previous build (if any) is unchanged.")
             return NOT_CONFORMING
         progress.update(task, completed=len(phases), description="done", phase="build")
+    remote = _load_remote(settings, result.out / "store")
 
     table = Table(title=f"segraph build → {result.out}", show_footer=True)
     table.add_column("named graph", footer="total")
@@ -102,11 +109,30 @@ def cmd_build(args: argparse.Namespace) -> int:
     if result.report is not None and result.report.violations:
         out.print(result.report.to_text())
     out.print(f"dumps: {', '.join(sorted(result.dumps))} in {result.out / 'dumps'}")
+    if remote:
+        out.print(f"remote store: {remote}")
     if result.release is not None:
         state = "new" if result.new_release else "unchanged content, no new release"
         out.print(f"release {result.release.number} ({result.release.date}, {state}): "
                   f"{result.release.directory}")
     return OK
+
+
+def _load_remote(settings: dict[str, Any], built: Path) -> str:
+    """Load the built store into the remote engine of ``store_url`` (if any); what was done."""
+    from segraph.store import EmbeddedStore, RemoteStore
+    from segraph.store.remote import RemoteError, publish
+
+    remote = RemoteStore.from_settings(settings)
+    if remote is None:
+        return ""
+    store = EmbeddedStore(built, read_only=True)
+    try:
+        count = publish(store.oxigraph, remote)
+    except (RemoteError, SyntaxError) as exc:
+        raise CommandError(f"the build is done, but loading {remote.path} failed: {exc}"
+                           ) from exc
+    return f"{count:,} quads loaded into {remote.path}"
 
 
 # --- validate ------------------------------------------------------------------------------
@@ -232,11 +258,13 @@ def run_query(store: Any, sparql: str, fmt: str, substitutions: dict[str, Any] |
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from segraph.store import EmbeddedStore
+    from segraph.store import EmbeddedStore, RemoteStore
 
-    paths = Paths.from_settings(_settings(args))
+    settings = _settings(args)
+    paths = Paths.from_settings(settings)
+    store: Any = RemoteStore.from_settings(settings)
     try:
-        store = EmbeddedStore(paths.store, read_only=True)
+        store = store or EmbeddedStore(paths.store, read_only=True)
     except FileNotFoundError as exc:
         raise CommandError(str(exc)) from exc
     if args.query is None:
@@ -720,6 +748,18 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--var-dir", metavar="DIR",
                         help="directory for the build artifact (default: <project>/var)")
     common.add_argument("--store", metavar="DIR", help="store directory (default: var/build/store)")
+    remote = argparse.ArgumentParser(add_help=False)
+    group = remote.add_argument_group("remote engine (default: the embedded store)")
+    group.add_argument("--store-url", dest="store_url", metavar="URL",
+                       help="SPARQL query endpoint of a remote engine")
+    group.add_argument("--store-update-url", dest="store_update_url", metavar="URL",
+                       help="its SPARQL Update endpoint")
+    group.add_argument("--store-graph-url", dest="store_graph_url", metavar="URL",
+                       help="its Graph Store Protocol endpoint (bulk loading)")
+    group.add_argument("--store-user", dest="store_user", metavar="USER",
+                       help="user for the remote engine")
+    group.add_argument("--store-password", dest="store_password", metavar="PASSWORD",
+                       help="password (better: SEGRAPH_STORE_PASSWORD or the config file)")
 
     p = argparse.ArgumentParser(
         prog="segraph",
@@ -733,7 +773,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"segraph {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    b = sub.add_parser("build", parents=[common], help="assemble, validate, reason, load, dump",
+    b = sub.add_parser("build", parents=[common, remote],
+                       help="assemble, validate, reason, load, dump",
                        description="Assemble the graph from ontology/, shapes/ and data/ "
                                    "(data/graphs.toml), validate it against the shapes, reason "
                                    "over it with HermiT, load it into the embedded store and "
@@ -769,7 +810,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--output", metavar="FILE", help="also write the inferred triples as Turtle")
     r.set_defaults(func=cmd_reason)
 
-    q = sub.add_parser("query", parents=[common], help="run SPARQL against the built graph",
+    q = sub.add_parser("query", parents=[common, remote],
+                       help="run SPARQL against the built graph",
                        description="Run a SPARQL query (a string or a .rq file) against the "
                                    "built store; without a query, open an interactive shell. "
                                    "The default graph is the union of all named graphs, and "

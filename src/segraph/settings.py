@@ -23,6 +23,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("project_dir", ".", "Directory holding ontology/, shapes/ and data/ (the sources)."),
     Setting("var_dir", "var", "Directory for build output: the store, dumps, releases, imports."),
     Setting("store", "", "Store directory (default: <var_dir>/build/store)."),
+    Setting("store_url", "", "SPARQL query endpoint of a remote engine (Oxigraph server, "
+            "Virtuoso …); empty: the embedded store. `build` loads it, `query` asks it."),
+    Setting("store_update_url", "", "SPARQL Update endpoint of the remote engine."),
+    Setting("store_graph_url", "", "Graph Store Protocol endpoint of the remote engine (bulk "
+            "loading; without it, INSERT DATA in chunks)."),
+    Setting("store_user", "", "User for the remote engine (HTTP basic or digest, as it asks)."),
+    Setting("store_password", "", "Password for the remote engine."),
     Setting("java", "java", "Java executable used by the HermiT reasoner."),
     Setting("validator", "turbo", "SHACL engine: turbo (pyshacl-turbo, fast) or pyshacl."),
     Setting("host", "127.0.0.1", "Address the server listens on."),
