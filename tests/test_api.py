@@ -130,12 +130,12 @@ def test_link_errors(live_server, check, body, status, words):
     assert answer.status_code == status
     assert answer.headers["Content-Type"].startswith("application/json")
     check("Error", answer.json())
-    assert words in answer.json()["error"]
+    assert words in answer.json()["messages"]["en"]
 
 
 def test_link_refuses_a_form_and_a_get(live_server):
     form = requests.post(f"{live_server.url}/api/link", data={"text": SWEDISH}, timeout=30)
-    assert form.status_code == 400 and "JSON object" in form.json()["error"]
+    assert form.status_code == 400 and "JSON object" in form.json()["messages"]["en"]
     assert get(live_server, "/api/link", text=SWEDISH).status_code == 405
 
 
@@ -298,6 +298,20 @@ def test_the_match_page_for_a_municipality_without_needs(live_server):
     assert 'class="reason geography"' in enterprises
 
 
+def test_errors_are_in_the_requests_language_and_carry_both(live_server, check):
+    swedish = post(live_server, "/api/link", {"text": " "})
+    english = requests.post(f"{live_server.url}/api/link", json={"text": " "}, timeout=30,
+                            headers={"Accept-Language": "en-GB,en;q=0.9"})
+    for answer in (swedish, english):
+        assert answer.status_code == 400
+        check("Error", answer.json())
+    assert swedish.json()["error"] == swedish.json()["messages"]["sv"]
+    assert swedish.json()["error"].startswith("Texten är tom")
+    assert english.json()["error"] == english.json()["messages"]["en"]
+    assert english.json()["error"].startswith("The text is empty")
+    assert swedish.json()["messages"] == english.json()["messages"]
+
+
 def test_an_unknown_municipality_names_the_closest(live_server, check):
     answer = get(live_server, "/api/match", municipality="Helsingbrog")
     assert answer.status_code == 400
@@ -338,7 +352,7 @@ def test_match_errors(live_server, check, params, words):
     answer = get(live_server, "/api/match", **params)
     assert answer.status_code == 400
     check("Error", answer.json())
-    assert words in answer.json()["error"]
+    assert words in answer.json()["messages"]["en"]
 
 
 def test_match_a_description_near_a_municipality(live_server, check):
@@ -377,7 +391,7 @@ def test_match_text_errors(live_server, check, body, status, words):
     answer = post(live_server, "/api/match", body)
     assert answer.status_code == status
     check("Error", answer.json())
-    assert words in answer.json()["error"]
+    assert words in answer.json()["messages"]["en"]
 
 
 # --- the reconciliation service, against the same document -------------------------------------

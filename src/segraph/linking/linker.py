@@ -52,6 +52,10 @@ class Tuning:
     relative: dict[str, float] = field(default_factory=lambda: {
         "challenge": 0.25, "goal": 0.4, "target": 0.2})
     max_evidence: int = 6
+    lone_factor: float = 1.0
+    lone_if_no_challenge: bool = False
+    lone_goal_backed: bool = False
+    lone_kinds: tuple[str, ...] = ("challenge", "goal", "target")
 
 
 @dataclass
@@ -74,6 +78,7 @@ class _Score:
     raw: float = 0.0
     evidence: list[Evidence] = field(default_factory=list)
     taken: set[int] = field(default_factory=set)     # positions of the words labels matched
+    lone: bool = False   # all its own evidence is one single word, found once in the text
 
 
 class Linker:
@@ -106,6 +111,7 @@ class Linker:
         for concept, found in self._matches(tokens, index).items():
             self._score_terms(scores[concept], found, tokens, text, lang)
         self._score_definitions(scores, tokens, index, lang)
+        self._weaken_lone(scores)
         self._propagate(scores, lang)
         return LinkResult(lang, *(self._ranked(scores, kind, lang, limit)
                                   for kind in ("challenge", "goal", "target")))
@@ -195,6 +201,8 @@ class Linker:
             if taken.intersection(match.positions):
                 continue
             taken.update(match.positions)
+            score.lone = (not score.evidence and len(match.term.text.split()) == 1
+                          and len(match.positions) == 1 and match.count == 1)
             weight = match.weight * (1 + tuning.repeat_bonus * min(match.count - 1, 2))
             score.raw += weight
             surface = text[tokens[match.positions[0]].start:tokens[match.positions[-1]].end]
@@ -231,10 +239,37 @@ class Linker:
                          tuning.definition_cap)
             score = scores[bag.concept]
             score.raw += weight
+            score.lone = False
             stems.sort(key=lambda s: (-index.bag_idf[s], s))
             words = ", ".join(surfaces[s] for s in stems)
             score.evidence.append(Evidence(words, bag.excerpt(set(stems)), bag.source, lang,
                                            round(weight, 4)))
+
+    def _weaken_lone(self, scores: dict[int, _Score]) -> None:
+        """A concept whose only evidence is one single word, once (a "vägen" for the target
+        on roads, a "fibre" for digital exclusion), is weak evidence: an everyday word of a
+        notice or an advert as often as the topic of the text."""
+        factor = self.tuning.lone_factor
+        if factor >= 1:
+            return
+        if self.tuning.lone_if_no_challenge and any(
+                s.raw >= self.tuning.min_raw["challenge"] for i, s in scores.items()
+                if self.concepts[i].kind == "challenge"):
+            return
+        backed = set()
+        if self.tuning.lone_goal_backed:
+            for i, sc in scores.items():
+                c = self.concepts[i]
+                if c.kind == "challenge" and sc.raw > 0:
+                    backed |= {self.concepts[self.position[t]].goal for t in c.targets}
+        for i, score in scores.items():
+            c = self.concepts[i]
+            if score.lone and c.kind in self.tuning.lone_kinds:
+                if c.kind == "target" and c.goal in backed:
+                    continue
+                if c.kind == "goal" and c.uri in backed:
+                    continue
+                score.raw *= factor
 
     def _prefer_narrower(self, scores: dict[int, _Score]) -> None:
         """The most specific challenge that fits: a broader challenge found beside a narrower

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 bp = Blueprint("api", __name__)
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
+SV_WORDS = {"municipality": "kommun", "enterprise": "företag", "challenge": "utmaning"}
 SUBJECTS = {  # parameter -> (kind in the name index, word in messages)
     "municipality": ("Municipality", "municipality"),
     "enterprise": ("SocialEnterprise", "enterprise"),
@@ -52,12 +53,16 @@ SUBJECTS = {  # parameter -> (kind in the name index, word in messages)
 class ApiError(Exception):
     """An answer other than 200, with a message that says what to do."""
 
-    def __init__(self, status: int, title: str, message: str, **extra: Any) -> None:
+    def __init__(self, status: int, title: str, message: str, *, sv: str = "",
+                 **extra: Any) -> None:
         super().__init__(message)
         self.status, self.title, self.message, self.extra = status, title, message, extra
+        self.messages = {"sv": sv or message, "en": message}
 
     def response(self) -> Response:
-        body = {**error_body(self.status, self.title, self.message), **self.extra}
+        lang = page_language()[0]
+        body = {**error_body(self.status, self.title, self.messages[lang]),
+                "messages": self.messages, **self.extra}
         answer = Response(json.dumps(body, ensure_ascii=False), status=self.status,
                           content_type="application/json; charset=utf-8")
         if self.status == 429 and "retry_after" in self.extra:
@@ -81,6 +86,8 @@ def _check_rate(state: Segraph) -> None:
         raise ApiError(429, "Too Many Requests",
                        f"Too many requests from your address; at most "
                        f"{state.settings['rate_limit']} per minute. Try again in {retry} s.",
+                       sv=f"För många anrop från din adress; högst {state.settings['rate_limit']} "
+                          f"per minut. Försök igen om {retry} s.",
                        retry_after=retry)
 
 
@@ -93,9 +100,12 @@ def read_limit(value: Any, default: int, most: int) -> int:
         limit = int(value)
     except (TypeError, ValueError):
         raise ApiError(400, "Bad Request", f"limit must be a whole number from 1 to {most}, "
-                                           f"not {value!r}.") from None
+                                           f"not {value!r}.",
+                       sv=f"limit ska vara ett heltal från 1 till {most}, inte {value!r}."
+                       ) from None
     if not 1 <= limit <= most:
-        raise ApiError(400, "Bad Request", f"limit must be from 1 to {most}, not {limit}.")
+        raise ApiError(400, "Bad Request", f"limit must be from 1 to {most}, not {limit}.",
+                       sv=f"limit ska vara från 1 till {most}, inte {limit}.")
     return limit
 
 
@@ -103,7 +113,8 @@ def read_lang(value: Any) -> str | None:
     if value is None or value == "":
         return None
     if value not in LANGUAGES:
-        raise ApiError(400, "Bad Request", f"lang must be \"sv\" or \"en\", not {value!r}.")
+        raise ApiError(400, "Bad Request", f"lang must be \"sv\" or \"en\", not {value!r}.",
+                       sv=f"lang ska vara \"sv\" eller \"en\", inte {value!r}.")
     return str(value)
 
 
@@ -111,17 +122,24 @@ def read_text(value: Any, settings: dict[str, Any]) -> str:
     """The description to link: a non-empty string within ``max_text_length``."""
     if value is None:
         raise ApiError(400, "Bad Request", "Send the description as \"text\": "
-                                           "{\"text\": \"Vi anställer långtidsarbetslösa …\"}.")
+                                           "{\"text\": \"Vi anställer långtidsarbetslösa …\"}.",
+                       sv="Skicka beskrivningen som \"text\": "
+                          "{\"text\": \"Vi anställer långtidsarbetslösa …\"}.")
     if not isinstance(value, str):
-        raise ApiError(400, "Bad Request", "\"text\" must be a string.")
+        raise ApiError(400, "Bad Request", "\"text\" must be a string.",
+                       sv="\"text\" ska vara en sträng.")
     if not value.strip():
         raise ApiError(400, "Bad Request", "The text is empty; describe the enterprise or "
-                                           "project in a sentence or more.")
+                                           "project in a sentence or more.",
+                       sv="Texten är tom; beskriv företaget eller projektet med en mening "
+                          "eller mer.")
     most = int(settings["max_text_length"])
     if len(value) > most:
         raise ApiError(413, "Payload Too Large",
                        f"The text is {len(value):,} characters; at most {most:,} are accepted "
-                       "(the max_text_length setting). Send its most telling part.")
+                       "(the max_text_length setting). Send its most telling part.",
+                       sv=f"Texten har {len(value):,} tecken; högst {most:,} tas emot "
+                          "(inställningen max_text_length). Skicka den mest talande delen.")
     return value
 
 
@@ -129,7 +147,9 @@ def json_body() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(400, "Bad Request", "Send a JSON object (Content-Type: application/json)"
-                                           ", such as {\"text\": \"…\", \"lang\": \"sv\"}.")
+                                           ", such as {\"text\": \"…\", \"lang\": \"sv\"}.",
+                       sv="Skicka ett JSON-objekt (Content-Type: application/json), till "
+                          "exempel {\"text\": \"…\", \"lang\": \"sv\"}.")
     return data
 
 
@@ -144,7 +164,7 @@ def resolve(index: NameIndex, param: str, value: str, lang: str) -> Entity:
     kind, word = SUBJECTS[param]
     value = value.strip()
     if not value:
-        raise ApiError(400, "Bad Request", f"{param}= is empty.")
+        raise ApiError(400, "Bad Request", f"{param}= is empty.", sv=f"{param}= är tomt.")
     entity, near = find(index, kind, value)
     if entity is not None:
         return entity
@@ -153,6 +173,9 @@ def resolve(index: NameIndex, param: str, value: str, lang: str) -> Entity:
     raise ApiError(400, "Bad Request",
                    f"No {word} is named {value!r}.{hint} Give its "
                    f"{'kommunkod, ' if param == 'municipality' else ''}id or URI.",
+                   sv=f"Ingen {SV_WORDS[param]} heter {value!r}."
+                      f"{f' Närmast: {names}.' if names else ''} Ange "
+                      f"{'kommunkoden, ' if param == 'municipality' else ''}id eller URI.",
                    closest=closest_json(index, near, lang))
 
 
@@ -279,7 +302,11 @@ def match_get() -> Response:
                            "Give exactly one of municipality= (kommunkod, id, URI or name), "
                            "enterprise= (organisationsnummer, id, URI or name) or challenge= "
                            "(key, id, URI or label); or POST {\"text\": …} to match a "
-                           "description.")
+                           "description.",
+                           sv="Ange exakt en av municipality= (kommunkod, id, URI eller namn), "
+                              "enterprise= (organisationsnummer, id, URI eller namn) eller "
+                              "challenge= (nyckel, id, URI eller benämning); eller POST "
+                              "{\"text\": …} för att matcha en beskrivning.")
         param = given[0]
         limit = read_limit(request.args.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
         tag = etag(state.graph.version, "api/match", param, request.args[param], lang,
@@ -312,7 +339,9 @@ def match_post() -> Response:
         place = data.get("municipality")
         if place is not None and not isinstance(place, str):
             raise ApiError(400, "Bad Request", "\"municipality\" must be a kommunkod, id, URI "
-                                               "or name.")
+                                               "or name.",
+                           sv="\"municipality\" ska vara en kommunkod, ett id, en URI eller "
+                              "ett namn.")
         municipality = resolve(state.names, "municipality", place, lang or "sv") \
             if place else None
     except ApiError as exc:

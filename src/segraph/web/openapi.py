@@ -53,7 +53,11 @@ def schemas(max_text_length: int) -> dict[str, Any]:
     return {
         "Error": _object({
             "ok": {"const": False}, "status": {"type": "integer"}, "title": {"type": "string"},
-            "error": {"type": "string", "description": "What went wrong and what to do."},
+            "error": {"type": "string", "description": "What went wrong and what to do, in "
+                                                       "the request's language (lang=, else "
+                                                       "Accept-Language; Swedish by default)."},
+            "messages": _object({"sv": {"type": "string"}, "en": {"type": "string"}},
+                                description="The message in Swedish and English."),
             "closest": {"type": "array", "items": _ref("Named"),
                         "description": "For a name that names nothing: the closest names."},
             "retry_after": {"type": "integer"},
