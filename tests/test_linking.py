@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from segraph.cli import main
-from segraph.linking import Evidence, Link, Linker, LinkResult
+from segraph.linking import Evidence, Link, Linker, LinkResult, Tuning
 from segraph.linking.text import detect_language, stemmer, tokenise
 from segraph.sources.sdg import sdg_kos_graph
 from segraph.store.embedded import graph_quads
@@ -126,6 +126,14 @@ def test_unrelated_text_links_to_nothing(linker, lang):
     assert result.to_json() == {"lang": lang, "challenges": [], "goals": [], "targets": []}
     assert linker.link("", lang).empty
 
+
+
+def test_one_lone_word_of_a_target_does_not_make_a_goal(store, linker):
+    # "vägen" is a word of the target on roads (9.1), but a flat viewing is about no goal
+    text = "Visning av lägenheten vid Norra vägen 3 på söndag klockan 13, välkomna!"
+    assert linker.link(text, "sv").empty
+    counted = Linker.from_store(store, Tuning(lone_word=1.0)).link(text, "sv")
+    assert keys(counted.targets, TARGET) == ["9.1"] and keys(counted.goals, GOAL) == ["9"]
 
 def test_explicit_goal_and_target_numbers(linker):
     result = linker.link("Verksamheten bidrar till mål 12 och till delmål 8.5.", "sv")

@@ -8,7 +8,8 @@
    concept), plus weaker support from words shared with its definition.
 4. Evidence is passed on: a challenge to the SDG targets it is mapped to (seg:relatedSDGTarget),
    a target to its goal, marked "via-challenge" and "via-target".
-5. What scores under the thresholds is dropped, so a text about none of them links to nothing.
+5. What scores under the thresholds is dropped, so a text about none of them links to nothing;
+   a target or goal found by one lone word in a text that names no challenge counts less.
 """
 
 from __future__ import annotations
@@ -52,10 +53,7 @@ class Tuning:
     relative: dict[str, float] = field(default_factory=lambda: {
         "challenge": 0.25, "goal": 0.4, "target": 0.2})
     max_evidence: int = 6
-    lone_factor: float = 1.0
-    lone_if_no_challenge: bool = False
-    lone_goal_backed: bool = False
-    lone_kinds: tuple[str, ...] = ("challenge", "goal", "target")
+    lone_word: float = 0.5         # a target or goal found by one word alone, no challenge named
 
 
 @dataclass
@@ -78,7 +76,7 @@ class _Score:
     raw: float = 0.0
     evidence: list[Evidence] = field(default_factory=list)
     taken: set[int] = field(default_factory=set)     # positions of the words labels matched
-    lone: bool = False   # all its own evidence is one single word, found once in the text
+    lone: bool = False   # its only evidence is a one-word term, found once in the text
 
 
 class Linker:
@@ -246,30 +244,17 @@ class Linker:
                                            round(weight, 4)))
 
     def _weaken_lone(self, scores: dict[int, _Score]) -> None:
-        """A concept whose only evidence is one single word, once (a "vägen" for the target
-        on roads, a "fibre" for digital exclusion), is weak evidence: an everyday word of a
-        notice or an advert as often as the topic of the text."""
-        factor = self.tuning.lone_factor
-        if factor >= 1:
-            return
-        if self.tuning.lone_if_no_challenge and any(
-                s.raw >= self.tuning.min_raw["challenge"] for i, s in scores.items()
+        """A target or goal whose only evidence is one word, found once, in a text that names
+        no challenge is weak evidence: an everyday word of a notice or an advert ("Öppen
+        visning … Södra vägen") as often as its topic. It counts ``lone_word`` of its score."""
+        tuning = self.tuning
+        if tuning.lone_word >= 1 or any(
+                s.raw >= tuning.min_raw["challenge"] for i, s in scores.items()
                 if self.concepts[i].kind == "challenge"):
             return
-        backed = set()
-        if self.tuning.lone_goal_backed:
-            for i, sc in scores.items():
-                c = self.concepts[i]
-                if c.kind == "challenge" and sc.raw > 0:
-                    backed |= {self.concepts[self.position[t]].goal for t in c.targets}
         for i, score in scores.items():
-            c = self.concepts[i]
-            if score.lone and c.kind in self.tuning.lone_kinds:
-                if c.kind == "target" and c.goal in backed:
-                    continue
-                if c.kind == "goal" and c.uri in backed:
-                    continue
-                score.raw *= factor
+            if score.lone and self.concepts[i].kind in ("goal", "target"):
+                score.raw *= tuning.lone_word
 
     def _prefer_narrower(self, scores: dict[int, _Score]) -> None:
         """The most specific challenge that fits: a broader challenge found beside a narrower
