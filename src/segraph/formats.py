@@ -71,6 +71,7 @@ DOCUMENTS: dict[str, str] = {
 RDF_DOCUMENTS = {ext: media_type for ext, media_type in DOCUMENTS.items()
                  if media_type != "text/html"}
 EXTENSIONS = {media_type: ext for ext, media_type in DOCUMENTS.items()}
-# rdflib's serializer names for the RDF documents.
+# rdflib's serializer names for the RDF syntaxes served (documents, service description).
 RDFLIB_FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt",
-                  "application/ld+json": "json-ld", "application/rdf+xml": "xml"}
+                  "application/ld+json": "json-ld", "application/rdf+xml": "xml",
+                  "application/n-quads": "nquads", "application/trig": "trig"}

@@ -36,6 +36,7 @@ from difflib import SequenceMatcher
 
 import pyoxigraph as ox
 
+from segraph.labels import best_label
 from segraph.namespaces import BASE, SEG
 
 KINDS = ("Municipality", "County", "SocialEnterprise", "SocietalChallenge", "SDGGoal",
@@ -228,8 +229,7 @@ class Entity:
     texts: dict[str, str] = field(default_factory=dict)   # language -> definition/description
 
     def label(self, lang: str) -> str:
-        return (self.labels.get(lang) or self.labels.get("") or self.labels.get("sv")
-                or next(iter(self.labels.values()), None) or self.id)
+        return best_label(self.labels, lang, self.id)
 
 
 @dataclass(frozen=True)

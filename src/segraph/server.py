@@ -28,8 +28,9 @@ class Server(BaseApplication):  # type: ignore[misc]
 
 def warm_up(app: Flask) -> None:
     """Build, in the master before the workers fork, what each worker would otherwise build on
-    its first request: the map layers and the ontology and shapes pages in both languages. The
-    workers inherit them; the master's query child is ended so that only workers own one.
+    its first request: the map layers, the ontology and shapes pages in both languages and the
+    VoID statistics. The workers inherit them; the master's query child is ended so that only
+    workers own one.
     Best effort: what cannot be built here is built on first use, as before."""
     from segraph.executor import QueryError, QueryStopped
     from segraph.web import maps
@@ -45,6 +46,7 @@ def warm_up(app: Flask) -> None:
         for page in ("/ontology", "/shapes"):
             for lang in ("sv", "en"):
                 client.get(f"{page}?lang={lang}", headers={"Accept": "text/html"})
+        client.get("/.well-known/void")  # measures the VoID statistics once, for all workers
     finally:
         state.runner.close()
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from segraph.labels import best_label
 from segraph.namespaces import SEG, SKOS
 
 KINDS = ("challenge", "goal", "target")
@@ -37,8 +38,7 @@ class Concept:
     broader: list[str] = field(default_factory=list)     # challenge -> broader challenges
 
     def label(self, lang: str) -> str:
-        return (self.labels.get(lang) or self.labels.get("en") or self.labels.get("sv")
-                or self.notation or self.uri)
+        return best_label(self.labels, lang, self.notation or self.uri)
 
 
 _CLASSES = {"challenge": SEG.SocietalChallenge, "goal": SEG.SDGGoal, "target": SEG.SDGTarget}

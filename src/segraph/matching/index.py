@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib.namespace import RDFS
 
+from segraph.labels import best_label
 from segraph.namespaces import SEG, sparql_prologue
 
 Labels = dict[str, str]
@@ -78,12 +79,7 @@ class Enterprise:
     example: bool = False
 
 
-def label(labels: Labels, lang: str, fallback: str = "") -> str:
-    """The label in ``lang``, else Swedish, else English, else any, else ``fallback``."""
-    for key in (lang, "sv", "en", ""):
-        if labels.get(key):
-            return labels[key]
-    return next(iter(sorted(labels.values())), fallback) or fallback
+label = best_label  # the label to show, by language (segraph.labels)
 
 
 def _rows(store: ox.Store, query: str) -> Iterator[ox.QuerySolution]:

@@ -174,12 +174,17 @@ def enterprise_on_challenge(challenge: Names, via: Names | None, narrower: bool)
     if via is None:
         return {"sv": f"Arbetar med {challenge['sv']}",
                 "en": f"Works on {lower_en(challenge['en'])}"}
-    name, other = _challenge(via), _challenge(challenge)
+    step = _skos_step(_challenge(via), _challenge(challenge), narrower)
+    return {"sv": f"Arbetar med {step['sv']}", "en": f"Works on {step['en']}"}
+
+
+def _skos_step(concept: Names, other: Names, narrower: bool) -> Names:
+    """``concept``, named as one SKOS step from ``other``."""
     if narrower:
-        return {"sv": f"Arbetar med {name['sv']}, ett smalare begrepp under {other['sv']}",
-                "en": f"Works on {name['en']}, a narrower concept under {other['en']}"}
-    return {"sv": f"Arbetar med {name['sv']}, det bredare begreppet för {other['sv']}",
-            "en": f"Works on {name['en']}, the broader concept of {other['en']}"}
+        return {"sv": f"{concept['sv']}, ett smalare begrepp under {other['sv']}",
+                "en": f"{concept['en']}, a narrower concept under {other['en']}"}
+    return {"sv": f"{concept['sv']}, det bredare begreppet för {other['sv']}",
+            "en": f"{concept['en']}, the broader concept of {other['en']}"}
 
 
 def municipality_on_challenge(source: str, challenge: Names, via: Names | None, narrower: bool,
@@ -188,11 +193,7 @@ def municipality_on_challenge(source: str, challenge: Names, via: Names | None, 
     challenge, or ``via`` one SKOS step from it."""
     name = _challenge(challenge)
     if via is not None:
-        other = _challenge(via)
-        name = {"sv": f"{other['sv']}, ett smalare begrepp under {name['sv']}",
-                "en": f"{other['en']}, a narrower concept under {name['en']}"} if narrower else \
-            {"sv": f"{other['sv']}, det bredare begreppet för {name['sv']}",
-             "en": f"{other['en']}, the broader concept of {name['en']}"}
+        name = _skos_step(_challenge(via), name, narrower)
     if source == "agreement":
         assert evidence is not None
         return {"sv": f"Har avtal om {name['sv']} (härlett ur avtalet ”{evidence['sv']}”"

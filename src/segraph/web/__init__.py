@@ -18,6 +18,7 @@ from segraph.matching import Matcher
 from segraph.namespaces import PREFIXES
 from segraph.ratelimit import RateLimiter
 from segraph.reconciliation import NameIndex
+from segraph.releases import Release, list_releases
 from segraph.serving import ServedGraph, load_served_graph
 from segraph.settings import Paths, load_settings
 from segraph.web.language import keep_language
@@ -42,6 +43,7 @@ class Segraph:
     names: NameIndex  # the reconciliation service's index (segraph.web.reconcile)
     linker: Linker    # text -> challenges, SDG goals and targets (segraph.web.api, /match)
     matcher: Matcher  # enterprises <-> municipalities <-> challenges (segraph.web.api, /match)
+    releases: list[Release]  # on disk at start, oldest first (/releases/, VoID, the catalogue)
 
 
 def create_app(settings: dict[str, Any] | None = None, *,
@@ -67,6 +69,7 @@ def create_app(settings: dict[str, Any] | None = None, *,
         names=NameIndex.from_store(graph.store, f"{site(values)}id/"),
         linker=Linker.from_store(graph.store),    # built once per served graph, before the
         matcher=Matcher.from_store(graph.store),  # workers fork (in-process queries only)
+        releases=list_releases(Paths.from_settings(values)),
     )
     Compress(app)
 

@@ -33,7 +33,7 @@ from segraph.matching import Match, UnknownResource
 from segraph.matching.from_text import LINK_LIMIT, enterprises_for_text
 from segraph.reconciliation import Candidate, Entity, NameIndex, find
 from segraph.web.conditional import etag, not_modified
-from segraph.web.errors import error_body
+from segraph.web.errors import error_body, retry_after
 from segraph.web.language import LANGUAGES, page_language
 
 if TYPE_CHECKING:
@@ -80,9 +80,8 @@ def _state() -> Segraph:
 
 
 def _check_rate(state: Segraph) -> None:
-    wait = state.limiter.check(request.remote_addr or "-")
-    if wait:
-        retry = state.limiter.retry_after(wait)
+    retry = retry_after(state)
+    if retry is not None:
         raise ApiError(429, "Too Many Requests",
                        f"Too many requests from your address; at most "
                        f"{state.settings['rate_limit']} per minute. Try again in {retry} s.",

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from flask import Response, current_app, request
+
+from segraph.web.errors import rate_limited
+
+if TYPE_CHECKING:
+    from segraph.web import Segraph
 
 
 def etag(*parts: str) -> str:
@@ -39,3 +45,11 @@ def not_modified(tag: str, *vary: str) -> Response | None:
     response.set_etag(held)
     response.vary.update(vary)
     return response
+
+
+def answered_before_work(state: Segraph, tag: str, *vary: str) -> Response | None:
+    """What a view answers before doing any work: ``304`` when the client already holds
+    ``tag``, else ``429`` when it has used up its requests, else ``None`` (a request is
+    counted)."""
+    cached = not_modified(tag, *vary)
+    return cached if cached is not None else rate_limited(state)

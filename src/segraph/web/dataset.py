@@ -41,7 +41,7 @@ from segraph.catalogue import (
 )
 from segraph.formats import DOCUMENTS, FORMAT_NAMES, RDFLIB_FORMATS
 from segraph.namespaces import BASE, GRAPH, shorten
-from segraph.releases import Release, list_releases
+from segraph.releases import Release
 from segraph.settings import Paths
 from segraph.web.conditional import etag, not_modified
 from segraph.web.documents import Linker, alternates, document_headers, negotiated_document
@@ -80,7 +80,7 @@ def _load(setup: BlueprintSetupState) -> None:
             modified = info.get("built")
         except (OSError, ValueError):
             pass
-    setup.app.extensions[EXTENSION] = DatasetState(list_releases(paths), modified)
+    setup.app.extensions[EXTENSION] = DatasetState(state.releases, modified)
 
 
 def _dataset() -> DatasetState:

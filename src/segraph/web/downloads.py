@@ -41,9 +41,7 @@ from segraph.releases import (
     ReleaseDiff,
     ReleaseNotFound,
     diff,
-    list_releases,
 )
-from segraph.settings import Paths
 from segraph.web.conditional import etag, not_modified
 from segraph.web.errors import error_response, rate_limited
 from segraph.web.language import page_language
@@ -163,8 +161,7 @@ FORMAT_NAMES = {"text/turtle": "Turtle", "application/n-triples": "N-Triples",
 def _load(setup: BlueprintSetupState) -> None:
     """The releases on disk when the application is created (the served graph is the latest
     build; releases made later are offered after a restart)."""
-    state = setup.app.extensions["segraph"]
-    releases = list_releases(Paths.from_settings(state.settings))
+    releases = setup.app.extensions["segraph"].releases
     setup.app.extensions[EXTENSION] = {r.number: r for r in releases}
 
 

@@ -35,12 +35,18 @@ def error_response(status: int, title: str, message: str, *,
     return response
 
 
+def retry_after(state: Segraph) -> int | None:
+    """Seconds this client must wait when it has used up its requests, else None (one is
+    taken)."""
+    wait = state.limiter.check(request.remote_addr or "-")
+    return state.limiter.retry_after(wait) if wait else None
+
+
 def rate_limited(state: Segraph) -> Response | None:
     """The 429 answer when this client has used up its requests, else None (one is taken)."""
-    wait = state.limiter.check(request.remote_addr or "-")
-    if not wait:
+    retry = retry_after(state)
+    if retry is None:
         return None
-    retry = state.limiter.retry_after(wait)
     return error_response(
         429, "Too Many Requests",
         f"Too many requests from your address; at most {state.settings['rate_limit']} per "

@@ -19,6 +19,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from segraph.executor import QueryRequest
+from segraph.labels import best_label
 from segraph.namespaces import GEO, SEG, SKOS
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ class Area:
     mark: tuple[int, int] | None  # where a marker goes when the area is too small to see
 
     def label(self, lang: str) -> str:
-        return self.labels.get(lang) or self.labels.get("sv") or self.iri
+        return best_label(self.labels, lang, self.iri)
 
 
 @dataclass(frozen=True)

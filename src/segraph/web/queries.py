@@ -23,8 +23,8 @@ from segraph.executor import QueryError, QueryRequest, QueryStopped
 from segraph.formats import ALIASES, FORMAT_NAMES, OFFERS
 from segraph.queries import SavedQuery, bind, load_queries
 from segraph.settings import Paths
-from segraph.web.conditional import etag, not_modified
-from segraph.web.errors import error_response, rate_limited
+from segraph.web.conditional import answered_before_work, etag, not_modified
+from segraph.web.errors import error_response
 from segraph.web.language import page_language
 
 bp = Blueprint("queries", __name__)
@@ -226,12 +226,9 @@ def query(name: str) -> Response:
     tag = etag(state.graph.version, saved.name,
                  *(f"{k}={terms[k]}" for k in sorted(terms)), media_type,
                  lang, str(max_rows))
-    cached = not_modified(tag, "Accept")
-    if cached is not None:
-        return cached
-    refused = rate_limited(state)
-    if refused is not None:
-        return refused
+    early = answered_before_work(state, tag, "Accept")
+    if early is not None:
+        return early
     job = QueryRequest(query=saved.text, media_type=SPARQL_JSON if media_type == HTML
                        else media_type, max_rows=max_rows, substitutions=terms,
                        prefixes=state.prefixes)

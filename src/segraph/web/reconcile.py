@@ -445,6 +445,13 @@ def suggest_entity() -> Response:
          "notable": [type_json(index, e.kind, lang)]} for e in found]})
 
 
+
+def _prefixed(wanted: str, ident: str, name: str) -> bool:
+    """Whether a suggestion fits the typed ``wanted`` (case-folded): its id starts with it, or
+    a word of its id or name does; everything fits an empty prefix."""
+    return not wanted or ident.casefold().startswith(wanted) or any(
+        word.startswith(wanted) for text in (ident, name) for word in text.casefold().split())
+
 @bp.get("/reconcile/suggest/type")
 def suggest_type() -> Response:
     index = _index()
@@ -453,9 +460,7 @@ def suggest_type() -> Response:
     names = sorted({t for ts in index.subtypes.values() for t in ts},
                    key=lambda t: (t not in KINDS, KINDS.index(t) if t in KINDS else 0, t))
     found = [type_json(index, t, lang) for t in names]
-    found = [t for t in found if not wanted or any(
-        w.startswith(wanted) for v in (t["id"], t["name"]) for w in v.casefold().split())
-        or t["id"].casefold().startswith(wanted)]
+    found = [t for t in found if _prefixed(wanted, t["id"], t["name"])]
     cursor, limit = _paging()
     return _answer({"result": found[cursor:cursor + limit]})
 
@@ -466,8 +471,7 @@ def suggest_property() -> Response:
     lang = page_language()[0]
     wanted = request.args.get("prefix", "").strip().casefold()
     found = [property_json(index, p, lang) for p in PROPERTIES]
-    found = [p for p in found if not wanted or p["id"].casefold().startswith(wanted) or any(
-        w.startswith(wanted) for w in p["name"].casefold().split())]
+    found = [p for p in found if _prefixed(wanted, p["id"], p["name"])]
     for p in found:
         p["description"] = ", ".join(type_json(index, k, lang)["name"]
                                      for k, ps in KIND_PROPERTIES.items() if p["id"] in ps)

@@ -30,9 +30,9 @@ from segraph.formats import DOCUMENTS, RDF_DOCUMENTS
 from segraph.jsonld import to_jsonld
 from segraph.namespaces import shorten
 from segraph.web import maps, pages
-from segraph.web.conditional import etag, not_modified
+from segraph.web.conditional import answered_before_work, etag
 from segraph.web.documents import Linker, document_headers, negotiated_document
-from segraph.web.errors import error_response, rate_limited
+from segraph.web.errors import error_response
 from segraph.web.language import page_language
 
 if TYPE_CHECKING:
@@ -125,12 +125,9 @@ def resource(rest: str) -> Response:
     lang = page_language()[0] if media_type == "text/html" else ""
     tag = etag(state.graph.version, site(state.settings), path, media_type, lang,
                request.host_url if media_type == JSONLD else "")
-    cached = not_modified(tag, "Accept")
-    if cached is not None:
-        return cached
-    refused = rate_limited(state)
-    if refused is not None:
-        return refused
+    early = answered_before_work(state, tag, "Accept")
+    if early is not None:
+        return early
     iri = f"{site(state.settings)}id/{path}"
     if media_type == "text/html":
         response = _page(state, iri, path, lang, explicit)

@@ -14,11 +14,11 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, VOID
 
 from segraph.executor import QueryAborted, QueryError, QueryRequest, QueryTimeout
-from segraph.formats import ALIASES, FORMAT_NAMES, OFFERS, prefers_html
+from segraph.formats import ALIASES, FORMAT_NAMES, OFFERS, RDFLIB_FORMATS, prefers_html
 from segraph.namespaces import PREFIXES, bind_prefixes
 from segraph.sparql_text import scan
-from segraph.web.conditional import etag, not_modified
-from segraph.web.errors import error_response, rate_limited
+from segraph.web.conditional import answered_before_work, etag
+from segraph.web.errors import error_response
 
 bp = Blueprint("sparql", __name__)
 
@@ -136,12 +136,9 @@ def sparql() -> Response:
             "ntriples|jsonld|rdfxml).")
     tag = etag(state.graph.version, query, media_type, *default_graphs, "|", *named_graphs,
                str(state.settings["max_rows"]))
-    cached = not_modified(tag, "Accept")
-    if cached is not None:
-        return cached
-    refused = rate_limited(state)
-    if refused is not None:
-        return refused
+    early = answered_before_work(state, tag, "Accept")
+    if early is not None:
+        return early
     job = QueryRequest(query=query, media_type=media_type,
                        max_rows=int(state.settings["max_rows"]),
                        default_graphs=default_graphs, named_graphs=named_graphs,
@@ -181,10 +178,7 @@ def service_description() -> Response:
                               f"The service description is available as {', '.join(RDF_OFFERS)}"
                               " and as HTML.")
     graph = description_graph(request.base_url)  # the URL asked: /sparql or /sparql/
-    fmt = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json":
-           "json-ld", "application/rdf+xml": "xml", "application/n-quads": "nquads",
-           "application/trig": "trig"}[media_type]
-    response = Response(graph.serialize(format=fmt, encoding="utf-8"),
+    response = Response(graph.serialize(format=RDFLIB_FORMATS[media_type], encoding="utf-8"),
                         content_type=f"{media_type}; charset=utf-8")
     response.vary.add("Accept")
     return response
