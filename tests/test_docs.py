@@ -84,7 +84,8 @@ def run_examples(name: str) -> list[tuple[str, str, list[str]]]:
     return found
 
 
-EXAMPLES = {name: run_examples(name) for name in ("linked-data.md", "matching.md")}
+EXAMPLES = {name: run_examples(name) for name in ("linked-data.md", "matching.md", "writing.md")}
+WRITE_TOKEN = "docs-token"
 CASES = [(name, index) for name, found in EXAMPLES.items() for index in range(1, len(found))]
 
 
@@ -96,22 +97,45 @@ def test_examples_say_what_they_print(name):
     assert all(expected for _, _, expected in found[1:])
 
 
+@pytest.fixture(scope="module")
+def writing_server(built, tmp_path_factory):
+    """For docs/writing.md: a server of its own (its examples write), with a write token."""
+    import shutil
+
+    from servers import LiveServer
+
+    paths, _ = built
+    var = tmp_path_factory.mktemp("docs-writing")
+    shutil.copytree(paths.build, var / "build")
+    server = LiveServer(var, "--workers", "2", "--rate-limit", "0",
+                        env={"SEGRAPH_WRITE_TOKEN": f"anna:{WRITE_TOKEN}"})
+    yield server, var
+    server.stop()
+
+
 @pytest.mark.parametrize(("name", "index"), CASES, ids=[f"{n}-{i}" for n, i in CASES])
-def test_examples_print_what_the_docs_say(history, history_server, tmp_path, name, index):
+def test_examples_print_what_the_docs_say(request, tmp_path, name, index):
+    """Each example in order, against a real server: the one with two releases, or for
+    docs/writing.md one that takes writes (its examples build on each other)."""
     import os
     import subprocess
     import sys
 
+    if name == "writing.md":
+        server, var = request.getfixturevalue("writing_server")
+    else:
+        server = request.getfixturevalue("history_server")
+        var = request.getfixturevalue("history").paths.var
     language, code, expected = EXAMPLES[name][index]
     (tmp_path / ".venv").symlink_to(PROJECT / ".venv")  # examples call .venv/bin/segraph
     command = ["bash", "-eo", "pipefail", "-c", code] if language == "sh" else \
         [sys.executable, "-c", code]
     done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "SEGRAPH": history_server.url,
+                          env={**os.environ, "SEGRAPH": server.url, "TOKEN": WRITE_TOKEN,
                                "SEGRAPH_PROJECT_DIR": str(PROJECT),
-                               "SEGRAPH_VAR_DIR": str(history.paths.var)})
+                               "SEGRAPH_VAR_DIR": str(var)})
     assert done.returncode == 0, done.stderr
     lines = iter(done.stdout.splitlines())
     for want in expected:
-        want = want.replace(DOCUMENTED_HOST, history_server.url)
+        want = want.replace(DOCUMENTED_HOST, server.url)
         assert any(want in line for line in lines), f"{want!r} not in\n{done.stdout[:3000]}"

@@ -5,8 +5,8 @@ Each ``mf:ProtocolTest`` of ``sparql11/protocol/manifest.ttl`` is a list of HTTP
 and, for ASK, the boolean. They are sent exactly as written (the ``/sparql/`` path prefix
 rewritten to our endpoint, no headers added that the manifest does not give) to a server that
 holds the manifest's graphs (``data1.rdf`` to ``data3.rdf``, loaded as named graphs from the local
-``dataN.nt`` copies). Updates are out of scope for a read-only endpoint: the ``update_*`` tests
-are skipped, and their update requests are checked to be refused instead.
+``dataN.nt`` copies). ``/sparql`` is read-only: the ``update_*`` tests are skipped, and their
+update requests are checked to be refused there (updates go to ``/update``: test_writes.py).
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ if not w3c.available():
     pytest.skip(w3c.ABSENT, allow_module_level=True)
 
 TESTS = w3c.protocol_tests()
-READ_ONLY = ("needs a SPARQL Update endpoint; segraph's /sparql is read-only (the update "
-             "request is checked to be refused: test_update_requests_are_refused)")
+READ_ONLY = ("sends the update to the query endpoint; segraph's /sparql is read-only (checked "
+             "by test_update_requests_are_refused) and updates go to /update with a write "
+             "token, which refuses the tests' CLEAR ALL by design (tests/test_writes.py)")
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 TABULAR = {"application/sparql-results+json", "application/sparql-results+xml", "text/csv",
            "text/tab-separated-values"}

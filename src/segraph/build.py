@@ -25,7 +25,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID
 from segraph import __version__
 from segraph.dumps import write_dumps
 from segraph.matching.writeback import MATCHES, build_matches
-from segraph.namespaces import DATASET_IRI, SEG, bind_prefixes, graph_iri
+from segraph.namespaces import BASE, DATASET_IRI, SEG, bind_prefixes, graph_iri
 from segraph.reasoning import INFERRED, infer
 from segraph.releases import Release, publish
 from segraph.settings import Paths
@@ -33,6 +33,8 @@ from segraph.sources import GraphSource, convert, load_manifest, local_source
 from segraph.sources.rdf_files import parse_rdf_file
 from segraph.store.embedded import EmbeddedStore, graph_quads
 from segraph.validation import Report, validate_graph
+from segraph.writes.gate import replay
+from segraph.writes.journal import Journal
 
 PHASES = ("parse", "validate", "reason", "match", "load", "dump")
 
@@ -212,6 +214,11 @@ def build(
             store = EmbeddedStore(staging / "store")
             for name in sorted(graphs):
                 store.load_quads(graph_quads(graphs[name], str(graph_iri(name))))
+            # The writes accepted on the served graph, so that the dumps and the release
+            # hold them (a server on this build applies only the later ones).
+            journal = replay(store.oxigraph, Journal(paths.journal), f"{BASE}id/", BASE)
+            if journal:
+                say("load", f"changes 1–{journal} from the write journal")
             store.flush()
         with _timed(timings, "dump"):
             say("dump", "Turtle, N-Triples, N-Quads, TriG, JSON-LD (gzip)")
@@ -224,6 +231,7 @@ def build(
                 "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "timings": {k: round(v, 3) for k, v in timings.items()},
                 "content": result.content, "release": result.release.number,
+                "journal": journal,
                 "dumps": result.dumps}
         (staging / "build-info.json").write_text(json.dumps(info, indent=2) + "\n")
         _swap(staging, paths.build)

@@ -507,9 +507,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings.update({k: v for k, v in overrides.items() if v is not None})
     paths = Paths.from_settings(settings)
     settings["with_build"] = not args.only_data
+    remote = bool(settings.get("store_url"))
+    if args.only_data and remote:
+        raise CommandError("--only-data serves files from memory; drop --store-url to use it")
     if args.only_data and not settings["data"]:
         raise CommandError("--only-data needs --data FILE ...")
-    if settings["with_build"] and not args.store and \
+    if settings["with_build"] and not remote and not args.store and \
             not (paths.build / "dumps" / "segraph.nq").is_file():
         err.print("No build yet: building the graph first.")
         args.no_reason, args.quiet, args.data = False, False, None
@@ -517,16 +520,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if code != OK:
             return code
     from segraph.server import serve
-    from segraph.serving import load_served_graph
+    from segraph.serving import served_graph
+    from segraph.store.remote import RemoteError
     from segraph.web import create_app
 
-    with err.status("Loading the graph into memory…"):
+    where = f"Asking {settings['store_url']}…" if remote else "Loading the graph into memory…"
+    with err.status(where):
         try:
-            graph = load_served_graph(paths, [Path(p) for p in settings["data"]],
-                                      with_build=settings["with_build"],
-                                      store=Path(args.store) if args.store else None,
-                                      base_uri=settings["base_uri"])
-        except (FileNotFoundError, ValueError, SyntaxError, OSError) as exc:
+            graph = served_graph(settings, store=Path(args.store) if args.store else None)
+        except (FileNotFoundError, ValueError, SyntaxError, OSError, RemoteError) as exc:
             raise CommandError(str(exc)) from exc
     app = create_app(settings, graph=graph)
     err.print(f"segraph {__version__}: {len(graph):,} quads; SPARQL endpoint "
@@ -873,11 +875,15 @@ def parser() -> argparse.ArgumentParser:
                     help="table (default) or json (as POST /api/link answers)")
     lk.set_defaults(func=cmd_link)
 
-    s = sub.add_parser("serve", parents=[common], help="serve the graph over HTTP (SPARQL)",
+    s = sub.add_parser("serve", parents=[common, remote],
+                       help="serve the graph over HTTP (SPARQL)",
                        description="Serve the built graph (built first if there is none) and "
                                    "any --data files from memory: the SPARQL 1.1 endpoint at "
-                                   "/sparql with the query editor, and /healthz. Each option "
-                                   "is also a setting (config file, SEGRAPH_* variable).")
+                                   "/sparql with the query editor, and /healthz. With "
+                                   "--store-url, answer from that remote SPARQL engine "
+                                   "instead (load it with `segraph build --store-url`). Each "
+                                   "option is also a setting (config file, SEGRAPH_* "
+                                   "variable).")
     s.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, help="port (default 8000)")
     s.add_argument("--data", nargs="+", metavar="FILE",
@@ -958,7 +964,91 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--change", choices=("removed", "added"),
                    help="with --format nq: only the removed or only the added quads")
     d.set_defaults(func=cmd_diff)
+
+    h = sub.add_parser("history", parents=[common], help="the accepted writes, newest first",
+                       description="The writes the server accepted (through /update, /data or "
+                                   "an undo), from the journal <var>/writes/journal: who, when, "
+                                   "how, which graphs, how many triples removed and added; or "
+                                   "one change with its exact quads.")
+    h.add_argument("change", nargs="?", type=int, help="show this change with its quads")
+    h.add_argument("--format", choices=("table", "json"), default="table",
+                   help="table (default) or json")
+    h.set_defaults(func=cmd_history)
+
+    u = sub.add_parser("undo", parents=[common], help="undo an accepted write",
+                       description="Write the inverse of change N (what it added and is still "
+                                   "there is removed; what it removed and is not back is "
+                                   "added) through the same shapes check as the server, into "
+                                   "the journal; running servers apply it before their next "
+                                   "request.")
+    u.add_argument("change", type=int, help="the change to undo (see `segraph history`)")
+    u.add_argument("--as", dest="agent", default="steward",
+                   help="who the history says undid it (default: steward)")
+    u.set_defaults(func=cmd_undo)
     return p
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    import json
+    from dataclasses import asdict
+
+    from segraph.writes.setup import journal_of
+
+    journal = journal_of(_settings(args))
+    records = journal.records()
+    if args.change is not None:
+        record = next((r for r in records if r.seq == args.change), None)
+        if record is None:
+            raise CommandError(f"there is no change {args.change} in {journal.path}")
+        if args.format == "json":
+            sys.stdout.write(json.dumps(asdict(record), indent=1, ensure_ascii=False) + "\n")
+            return OK
+        out.print(f"change {record.seq}: {record.via} by {record.agent} at {record.time}"
+                  + (f" (undoes change {record.undoes})" if record.undoes else ""))
+        out.print(f"request: {record.request}", markup=False)
+        sys.stdout.write(f"# removed\n{record.removed}# added\n{record.added}")
+        return OK
+    if args.format == "json":
+        sys.stdout.write(json.dumps([asdict(r) for r in reversed(records)], indent=1,
+                                    ensure_ascii=False) + "\n")
+        return OK
+    if not records:
+        out.print(f"No writes in {journal.path} yet.")
+        return OK
+    table = Table("change", "time", "who", "how", "removed", "added", "graphs",
+                  title=str(journal.path))
+    for record in reversed(records):
+        removed, added = record.counts
+        how = record.via + (f" of {record.undoes}" if record.undoes else "")
+        table.add_row(str(record.seq), record.time, record.agent, how, f"{removed:,}",
+                      f"{added:,}", "\n".join(record.graphs))
+    out.print(table)
+    return OK
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    from segraph.serving import served_graph
+    from segraph.writes.setup import write_gate
+
+    settings = _settings(args)
+    with err.status("Loading the graph and its writes…"):
+        graph = served_graph(settings)
+        gate = write_gate(settings, graph.store)
+        gate.catch_up()
+    try:
+        outcome = gate.undo(args.change, agent=args.agent)
+    except LookupError as exc:
+        raise CommandError(f"{exc} (see `segraph history`)") from exc
+    if outcome.refused:
+        err.print("[red]refused:[/red] undoing it would break the shapes; nothing was changed.")
+        err.print(outcome.report.to_text(), markup=False)
+        return NOT_CONFORMING
+    if outcome.record is None:
+        out.print(f"Nothing to undo: what change {args.change} did is already undone.")
+        return OK
+    out.print(f"Change {outcome.record.seq} undoes change {args.change}: {outcome.removed:,} "
+              f"triples removed, {outcome.added:,} added.")
+    return OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

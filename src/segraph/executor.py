@@ -67,7 +67,7 @@ def execute(store: ox.Store, request: QueryRequest) -> Answer:
     return serialize(result, request.media_type, request.max_rows)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Ask Linux to kill this child when its parent dies, so that a query the parent can no
     longer wait for does not run on as an orphan (no-op elsewhere)."""
     try:
@@ -80,7 +80,7 @@ def _die_with_parent() -> None:
         pass
 
 
-def _limit_memory(megabytes: int) -> None:
+def limit_memory(megabytes: int) -> None:
     """Let this process grow by at most ``megabytes`` beyond what it shares with its parent;
     an allocation past that fails and ends the process (the parent reports it)."""
     if megabytes <= 0:
@@ -95,8 +95,8 @@ def _limit_memory(megabytes: int) -> None:
 
 def _serve(store: ox.Store, conn: Connection, memory_mb: int = 0) -> None:
     """The child's loop: answer requests until the parent goes away."""
-    _die_with_parent()
-    _limit_memory(memory_mb)
+    die_with_parent()
+    limit_memory(memory_mb)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:

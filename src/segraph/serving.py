@@ -1,20 +1,24 @@
-"""The graph a server answers from: the build's dump (and any --data files) in memory."""
+"""The graph a server answers from: the build's dump (and any --data files) in memory, or a
+remote SPARQL engine (``store_url``) read through
+:class:`~segraph.store.remote_dataset.RemoteDataset`."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from segraph.namespaces import BASE, graph_iri
 from segraph.settings import Paths
+from segraph.store.remote_dataset import RemoteDataset
 
 
 @dataclass
 class ServedGraph:
-    store: ox.Store
+    store: ox.Store | RemoteDataset  # a RemoteDataset reads like a pyoxigraph Store
     version: str  # changes whenever the served data changes; keys ETags
     sources: list[str]
 
@@ -91,3 +95,41 @@ def load_served_graph(paths: Paths, data_files: list[Path], *, with_build: bool 
         memory = rebase(memory, base_uri)
         digest.update(base_uri.encode())
     return ServedGraph(store=memory, version=digest.hexdigest()[:16], sources=sources)
+
+
+def load_remote_graph(settings: dict[str, Any], data_files: list[Path], *,
+                      base_uri: str = BASE) -> ServedGraph:
+    """The remote engine of ``store_url`` as the served graph (read where it is, nothing is
+    copied). Its version is keyed on the URL and the number of quads found at start.
+    ``--data`` files and another ``base_uri`` need the in-memory graph: a ``ValueError`` says
+    what to do instead."""
+    dataset = RemoteDataset.from_settings(settings)
+    if dataset is None:
+        raise ValueError("no store_url: nothing remote to serve")
+    if data_files:
+        raise ValueError(
+            "--data files cannot be served beside a remote store (store_url): load them into "
+            "the engine (e.g. `segraph build --data FILE --store-url URL`), or serve them "
+            "without --store-url")
+    if base_uri != BASE:
+        raise ValueError(
+            f"base_uri {base_uri!r} cannot be used with a remote store (store_url): the engine "
+            "holds the canonical URIs. Leave base_uri at its default, or serve the build "
+            "without --store-url")
+    count = len(dataset)
+    digest = hashlib.sha256(f"{dataset.url}:{count}".encode())
+    return ServedGraph(store=dataset, version=digest.hexdigest()[:16], sources=[dataset.url])
+
+
+def served_graph(settings: dict[str, Any], *, store: Path | None = None) -> ServedGraph:
+    """The graph the settings name: the remote engine when ``store_url`` is set, else the
+    build (or the on-disk ``store``) and the ``data`` files in memory."""
+    data_files = [Path(p) for p in settings.get("data") or []]
+    base_uri = settings.get("base_uri") or BASE
+    if settings.get("store_url"):
+        if store is not None:
+            raise ValueError("--store and --store-url name two different stores: give one")
+        return load_remote_graph(settings, data_files, base_uri=base_uri)
+    return load_served_graph(Paths.from_settings(settings), data_files,
+                             with_build=settings.get("with_build", True), store=store,
+                             base_uri=base_uri)

@@ -46,6 +46,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data", [], "RDF files served beside the built graph (named graph graph/local)."),
     Setting("base_uri", "https://w3id.org/segraph/", "Base of the resource URIs the server "
             "answers for: /id/X is <base_uri>id/X (the served graph is rebased onto it)."),
+    Setting("write_token", "", "Bearer token(s) for writes (/update, /data, undo): TOKEN, or "
+            "NAME:TOKEN entries separated by commas, NAME being who the history says wrote. "
+            "Empty: writes are off."),
+    Setting("write_timeout", 120.0, "Seconds a write may take to be worked out and checked "
+            "against the shapes before it is stopped (nothing is changed then)."),
+    Setting("max_write_size", 64, "Largest write request body accepted, in megabytes (413 "
+            "beyond)."),
     Setting("publisher_name", "segraph", "Publisher and contact name in the DCAT-AP catalogue."),
     Setting("publisher_type", "NonProfitOrganisation",
             "ADMS publisher type of the publisher (e.g. LocalAuthority, NationalAuthority)."),
@@ -127,6 +134,11 @@ class Paths:
     @property
     def imports(self) -> Path:
         return self.var / "imports"
+
+    @property
+    def journal(self) -> Path:
+        """The journal of accepted writes (:mod:`segraph.writes.journal`)."""
+        return self.var / "writes" / "journal"
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Paths:

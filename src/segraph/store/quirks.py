@@ -7,6 +7,11 @@ Found against Virtuoso 7 (Oxigraph server needs none of them):
   node label; blank node labels are never meaningful across answers anyway).
 * ``xsd:boolean`` values come back as ``"1"``/``"0"``; they are written ``"true"``/``"false"``
   again, the canonical form every loaded boolean had.
+* A boolean the query computes (``BIND(EXISTS {…} AS ?v)``, ``(?a > 3 AS ?v)``) comes back as
+  the integer ``1``/``0``; the variables bound so are found in the query text
+  (:func:`boolean_variables`) and their values written as booleans again. A substituted
+  (``VALUES``-bound) variable comes back as the value bound (a boolean as ``0``, a decimal as
+  an integer otherwise).
 * ``xsd:int`` (Virtuoso's type for some integer results) is read as ``xsd:integer``, the type
   SPARQL gives to integer literals and to ``COUNT``; segraph's graph has no ``xsd:int`` data.
 * ``geo:wktLiteral`` values are stored as Virtuoso geometries: they come back typed
@@ -17,8 +22,13 @@ Found against Virtuoso 7 (Oxigraph server needs none of them):
   an ISO 8601 duration again (days, hours, minutes, seconds: what a number of seconds holds).
 * An ASK query with ``default-graph-uri`` parameters is answered as a SELECT table (one row
   with ``1``, or none); it is read as the boolean it means.
-* A property path with ``+``/``*`` needs a bound end (``transitive start not given``
-  otherwise); this cannot be rewritten here, so segraph's queries bind one end.
+* A property path with ``+`` needs an end bound by the query text, a ``VALUES`` block does not
+  count (``transitive start not given``). A query refused so is sent once more with each
+  ``?a PATH+ ?b`` written as the distinct pairs joined by 1 to :data:`PATH_DEPTH` steps of
+  ``PATH`` (:func:`expand_transitive_paths`); segraph's hierarchies are far shallower.
+* ``CONCAT`` over some stored values fails (``SR066 Unsupported case in CONVERT (incomplete
+  RDF box -> VARCHAR)``, e.g. the network-map saved query); a query refused so is sent once
+  more with its ``CONCAT`` arguments read through ``STR()`` (:func:`str_concat_arguments`).
 * Language tags come back lower-cased (``sv-SE`` → ``sv-se``); pyoxigraph lower-cases them
   too, so both sides compare equal without a change here.
 * Virtuoso's default graph is the union of *all* its graphs, its own system graphs included
@@ -42,6 +52,7 @@ WKT = "http://www.opengis.net/ont/geosparql#wktLiteral"
 DATATYPE_ALIASES = {XSD + "int": XSD + "integer",
                     "http://www.openlinksw.com/schemas/virtrdf#Geometry": WKT}
 BOOLEANS = {"1": "true", "0": "false"}
+INTEGERS = {XSD + "integer", XSD + "int"}
 BNODE_PREFIX = "nodeID://"
 
 # Graphs an engine keeps for itself: never part of segraph's dataset.
@@ -51,6 +62,113 @@ SYSTEM_GRAPHS = (
     "http://localuriqaserver/sparql",
     "http://www.openlinksw.com/",
 )
+
+
+TRANSITIVE_UNBOUND = "transitive start not given"
+PATH_DEPTH = 8  # steps a rewritten PATH+ follows
+_PATH_PLUS = re.compile(
+    r"(\?\w+)\s+(\^?(?:<[^<>\s]*>|[A-Za-z][\w.-]*:[\w.-]*|:[\w.-]*|\((?:[^()]|\([^()]*\))*\)))\+"
+    r"\s+(\?\w+)(\s*;)?")
+
+
+def expand_transitive_paths(sparql: str) -> str | None:
+    """``sparql`` with every ``?a PATH+ ?b`` triple written as a sub-select of the distinct
+    ``?a ?b`` joined by 1 to :data:`PATH_DEPTH` steps; ``None`` when there is none."""
+    from segraph.sparql_text import blank_out
+
+    code = blank_out(sparql)
+    pieces, last = [], 0
+    for match in _PATH_PLUS.finditer(sparql):
+        if code[match.start()] != "?":  # inside a string, an IRI or a comment
+            continue
+        a, path, b, more = match.groups()
+        steps = " UNION ".join(f"{{ {a} {'/'.join([path] * n)} {b} }}"
+                               for n in range(1, PATH_DEPTH + 1))
+        group = f"{{ SELECT DISTINCT {a} {b} WHERE {{ {steps} }} }}"
+        pieces += [sparql[last:match.start()], f"{group} {a}" if more else f"{group} ."]
+        last = match.end()
+    return "".join(pieces) + sparql[last:] if pieces else None
+
+
+_BOOLEAN_START = re.compile(
+    r"\s*(?:NOT\s+)?EXISTS\b|\s*!|\s*(?:isIRI|isURI|isBlank|isLiteral|isNumeric|BOUND|REGEX|"
+    r"CONTAINS|STRSTARTS|STRENDS|LANGMATCHES|sameTerm)\s*\(", re.IGNORECASE)
+_BOOLEAN_OPERATOR = re.compile(r"&&|\|\||!=|<=|>=|[=<>]|\b(?:NOT\s+)?IN\b", re.IGNORECASE)
+_AS = re.compile(r"\bAS\s+[?$](\w+)\s*\)", re.IGNORECASE)
+
+
+def _top_level(expression: str) -> str:
+    """``expression`` without what is nested in brackets (function arguments, groups)."""
+    depth, kept = 0, []
+    for char in expression:
+        depth += {"(": 1, "{": 1, ")": -1, "}": -1}.get(char, 0)
+        kept.append(char if depth == 0 and char not in ")}" else " ")
+    return "".join(kept)
+
+
+def boolean_variables(sparql: str) -> set[str]:
+    """The variables a query binds to a boolean it computes (``BIND(EXISTS {…} AS ?v)``,
+    ``(?a > 3 AS ?v)``): Virtuoso answers them as ``1``/``0`` integers, which are given back
+    as the ``true``/``false`` they are."""
+    from segraph.sparql_text import blank_out
+
+    code = blank_out(sparql)
+    found = set()
+    for match in _AS.finditer(code):
+        depth, start = 0, match.start()
+        while start > 0 and depth >= 0:  # back to the "(" that opens this expression
+            start -= 1
+            depth += {")": 1, "}": 1, "(": -1, "{": -1}.get(code[start], 0)
+        expression = code[start + 1:match.start()]
+        if _BOOLEAN_START.match(expression) or _BOOLEAN_OPERATOR.search(_top_level(expression)):
+            found.add(match.group(1))
+    return found
+
+
+def fix_booleans(data: dict[str, Any], names: set[str]) -> dict[str, Any]:
+    """A W3C JSON result with the integer ``1``/``0`` of ``names`` written as booleans."""
+    for row in data.get("results", {}).get("bindings", []):
+        for name in names & row.keys():
+            term = row[name]
+            if term.get("datatype") in INTEGERS and term.get("value") in BOOLEANS:
+                row[name] = {"type": "literal", "datatype": XSD_BOOLEAN,
+                             "value": BOOLEANS[term["value"]]}
+    return data
+
+
+def fix_substituted(data: dict[str, Any], values: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """A W3C JSON result whose projected substituted variables hold the value bound (Virtuoso
+    gives back ``"false"^^xsd:boolean`` as ``0``, ``"5"^^xsd:decimal`` as an integer)."""
+    for row in data.get("results", {}).get("bindings", []):
+        for name in values.keys() & row.keys():
+            row[name] = values[name]
+    return data
+
+
+CONCAT_UNSUPPORTED = "SR066"
+_CONCAT = re.compile(r"\bCONCAT\s*\(", re.IGNORECASE)
+_ARGUMENT = re.compile(r"([(,]\s*)([?$]\w+)(?=\s*[,)])")
+
+
+def str_concat_arguments(sparql: str) -> str | None:
+    """``sparql`` with each variable argument of ``CONCAT`` read through ``STR()`` (Virtuoso
+    cannot convert some stored values to text inside ``CONCAT``: ``SR066 Unsupported case in
+    CONVERT``); ``None`` when there is no ``CONCAT``. The one loss: a result whose parts all
+    share a language tag no longer carries it."""
+    from segraph.sparql_text import blank_out
+
+    code = blank_out(sparql)
+    pieces, last = [], 0
+    for match in _CONCAT.finditer(code):
+        depth, end = 0, match.end() - 1
+        for end in range(match.end() - 1, len(code)):
+            depth += {"(": 1, ")": -1}.get(code[end], 0)
+            if depth == 0:
+                break
+        inner = _ARGUMENT.sub(r"\1STR(\2)", sparql[match.end() - 1:end + 1])
+        pieces += [sparql[last:match.end() - 1], inner]
+        last = end + 1
+    return "".join(pieces) + sparql[last:] if pieces else None
 
 
 def is_system_graph(iri: str) -> bool:

@@ -27,7 +27,18 @@ from rdflib import Graph
 from segraph.sparql_text import blank_out, names_dataset, query_form
 from segraph.store.base import QueryResult
 from segraph.store.embedded import _ntriples, to_oxigraph
-from segraph.store.quirks import fix_json_results, fix_term, is_system_graph
+from segraph.store.quirks import (
+    CONCAT_UNSUPPORTED,
+    TRANSITIVE_UNBOUND,
+    boolean_variables,
+    expand_transitive_paths,
+    fix_booleans,
+    fix_json_results,
+    fix_substituted,
+    fix_term,
+    is_system_graph,
+    str_concat_arguments,
+)
 
 GSP_CHUNK = 50_000  # triples per Graph Store Protocol request
 UPDATE_CHUNK = 5_000  # triples per INSERT DATA request
@@ -53,7 +64,7 @@ class RemoteStore:
         self.password = password or ""
         self.timeout = timeout
         self._graphs: list[str] | None = None
-        self._auth: tuple[str, str] | None = None  # (scheme, realm), from the first challenge
+        self._auth: dict[str, tuple[str, str]] = {}  # url -> (scheme, realm) it asks for
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> RemoteStore | None:
@@ -72,28 +83,46 @@ class RemoteStore:
     # --- reading ---------------------------------------------------------------------------
 
     def query(self, sparql: str, *, union_default_graph: bool = True,
-              substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None) -> QueryResult:
-        """Run a query; ``substitutions`` are sent as a ``VALUES`` block of serialised terms."""
+              substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
+              dataset: tuple[list[str], list[str]] | None = None) -> QueryResult:
+        """Run a query; ``substitutions`` are sent as a ``VALUES`` block of serialised terms.
+        ``dataset`` (default graphs, named graphs) is the Protocol's dataset: it replaces the
+        query's own ``FROM``/``FROM NAMED`` as a whole, an empty part being empty."""
         form = query_form(sparql)
         if form is None:
             raise SyntaxError("no SELECT, ASK, CONSTRUCT or DESCRIBE in the query")
+        bound = {}
         if substitutions:
             sparql = bind_values(sparql, substitutions, form)
-        dataset: list[tuple[str, str]] = []
-        if not names_dataset(sparql):
+            bound = {name: _json_term(term) for name, term in substitutions.items()}
+        if dataset is not None:
+            params = _dataset_params(*dataset)
+        elif names_dataset(sparql):
+            params = []
+        else:
             graphs = self.graphs()
-            defaults = graphs if union_default_graph else []
-            dataset = [("default-graph-uri", g) for g in defaults or [EMPTY_GRAPH]]
-            dataset += [("named-graph-uri", g) for g in graphs or [EMPTY_GRAPH]]
+            params = _dataset_params(graphs if union_default_graph else [], graphs)
+        return self._answer(sparql, form, params, bound)
+
+    def _answer(self, sparql: str, form: str, dataset: list[tuple[str, str]],
+                bound: dict[str, dict[str, str]] | None = None) -> QueryResult:
         graph_form = form in ("construct", "describe")
         accept = ("application/n-triples, text/turtle;q=0.9" if graph_form
                   else "application/sparql-results+json")
-        body, media_type = self._post(self.query_url, [("query", sparql), *dataset], accept)
+        try:
+            body, media_type = self._post(self.query_url, [("query", sparql), *dataset], accept)
+        except RemoteError as exc:
+            rewritten = _rewritten(sparql, str(exc))
+            if rewritten is None:
+                raise
+            body, media_type = self._post(self.query_url, [("query", rewritten), *dataset],
+                                          accept)
         if graph_form:
             return QueryResult("graph", _graph_answer(body, media_type))
-        results = ox.parse_query_results(
-            json.dumps(fix_json_results(json.loads(body), ask=form == "ask")).encode(),
-            format=ox.QueryResultsFormat.JSON)
+        data = fix_json_results(json.loads(body), ask=form == "ask")
+        data = fix_substituted(fix_booleans(data, boolean_variables(sparql)), bound or {})
+        results = ox.parse_query_results(json.dumps(data).encode(),
+                                         format=ox.QueryResultsFormat.JSON)
         if isinstance(results, ox.QueryBoolean):
             return QueryResult("ask", results)
         return QueryResult("select", results)
@@ -169,8 +198,12 @@ class RemoteStore:
     def flush(self) -> None:
         """Nothing to do: the engine commits every request."""
 
-    def close(self) -> None:
+    def forget_graphs(self) -> None:
+        """Forget the cached list of named graphs (another process may have added one)."""
         self._graphs = None
+
+    def close(self) -> None:
+        self.forget_graphs()
 
     # --- HTTP ------------------------------------------------------------------------------
 
@@ -222,9 +255,10 @@ class RemoteStore:
             raise RemoteError(f"{method} {url}: {exc}") from exc
 
     def _challenge(self, url: str) -> tuple[str, str]:
-        """The authentication scheme and realm ``url`` asks for (basic when it asks none)."""
-        if self._auth is None:
-            self._auth = ("basic", "")
+        """The authentication scheme and realm ``url`` asks for (basic when it asks none);
+        asked once per URL (an engine may protect its query and update URLs differently)."""
+        if url not in self._auth:
+            self._auth[url] = ("basic", "")
             try:
                 urllib.request.urlopen(urllib.request.Request(url, method="POST", data=b""),
                                        timeout=self.timeout).close()
@@ -233,10 +267,10 @@ class RemoteStore:
                 scheme = header.split(" ", 1)[0].lower()
                 realm = header.partition('realm="')[2].partition('"')[0]
                 if scheme in ("basic", "digest"):
-                    self._auth = (scheme, realm)
+                    self._auth[url] = (scheme, realm)
             except OSError:
                 pass
-        return self._auth
+        return self._auth[url]
 
 
 def publish(source: ox.Store, remote: RemoteStore) -> int:
@@ -279,6 +313,25 @@ def bind_values(sparql: str, substitutions: dict[str, ox.NamedNode | ox.Literal]
     return f"{sparql[:start + 1]} VALUES ({names}) {{ ({values}) }} {sparql[start + 1:]}"
 
 
+def _rewritten(sparql: str, error: str) -> str | None:
+    """The query an engine that refused ``sparql`` with ``error`` can answer, if it is one of
+    the known cases (:mod:`segraph.store.quirks`); else ``None``."""
+    if TRANSITIVE_UNBOUND in error:
+        return expand_transitive_paths(sparql)
+    if CONCAT_UNSUPPORTED in error:
+        return str_concat_arguments(sparql)
+    return None
+
+
+def _json_term(term: ox.NamedNode | ox.Literal) -> dict[str, str]:
+    """``term`` as a W3C JSON result binding."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if term.language:
+        return {"type": "literal", "value": term.value, "xml:lang": term.language}
+    return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+
+
 def _graph_answer(body: bytes, media_type: str) -> object:
     """A CONSTRUCT/DESCRIBE answer as pyoxigraph ``QueryTriples`` (as the embedded store's)."""
     fmt = ox.RdfFormat.from_media_type(media_type.split(";")[0].strip()) or ox.RdfFormat.TURTLE
@@ -286,6 +339,14 @@ def _graph_answer(body: bytes, media_type: str) -> object:
     holder.bulk_extend(ox.Quad(triple.subject, triple.predicate, fix_term(triple.object))
                        for triple in ox.parse(body, format=fmt))
     return holder.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+
+def _dataset_params(default_graphs: list[str], named_graphs: list[str]
+                    ) -> list[tuple[str, str]]:
+    """The Protocol parameters naming a dataset; an empty part is the empty graph (an engine
+    such as Virtuoso reads a missing part as "all my graphs")."""
+    return ([("default-graph-uri", g) for g in default_graphs or [EMPTY_GRAPH]]
+            + [("named-graph-uri", g) for g in named_graphs or [EMPTY_GRAPH]])
 
 
 def _with_query(url: str, params: dict[str, str]) -> str:

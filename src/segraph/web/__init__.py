@@ -3,8 +3,8 @@ the rate limiter and one blueprint per URL area."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
@@ -19,9 +19,11 @@ from segraph.namespaces import PREFIXES
 from segraph.ratelimit import RateLimiter
 from segraph.reconciliation import NameIndex
 from segraph.releases import Release, list_releases
-from segraph.serving import ServedGraph, load_served_graph
+from segraph.serving import ServedGraph, served_graph
 from segraph.settings import Paths, load_settings
 from segraph.web.language import keep_language
+from segraph.writes.gate import WriteGate
+from segraph.writes.setup import write_gate
 
 COMPRESSED_TYPES = [
     "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
@@ -40,37 +42,72 @@ class Segraph:
     runner: QueryRunner
     limiter: RateLimiter
     prefixes: dict[str, str]
-    names: NameIndex  # the reconciliation service's index (segraph.web.reconcile)
-    linker: Linker    # text -> challenges, SDG goals and targets (segraph.web.api, /match)
-    matcher: Matcher  # enterprises <-> municipalities <-> challenges (segraph.web.api, /match)
     releases: list[Release]  # on disk at start, oldest first (/releases/, VoID, the catalogue)
+    writes: WriteGate  # the journal of accepted writes and the gate new ones pass (web.writes)
+    base_version: str = ""  # of the graph before the journal's writes
+    _derived: dict[str, Any] = field(default_factory=dict)
+
+    def _index(self, name: str, build: Callable[[], Any]) -> Any:
+        """An index built from the served graph, once per process and graph version (the
+        first ones before the workers fork)."""
+        key = f"{name}\x00{self.graph.version}"
+        if key not in self._derived:
+            for old in [k for k in self._derived if k.startswith(f"{name}\x00")]:
+                del self._derived[old]
+            self._derived[key] = build()
+        return self._derived[key]
+
+    @property
+    def names(self) -> NameIndex:
+        """The reconciliation service's index (segraph.web.reconcile)."""
+        return self._index("names", lambda: NameIndex.from_store(
+            self.graph.store, f"{site(self.settings)}id/"))  # type: ignore[no-any-return]
+
+    @property
+    def linker(self) -> Linker:
+        """Text -> challenges, SDG goals and targets (segraph.web.api, /match)."""
+        return self._index("linker", lambda: Linker.from_store(self.graph.store))  # type: ignore[no-any-return]
+
+    @property
+    def matcher(self) -> Matcher:
+        """Enterprises <-> municipalities <-> challenges (segraph.web.api, /match)."""
+        return self._index("matcher", lambda: Matcher.from_store(self.graph.store))  # type: ignore[no-any-return]
+
+    def catch_up(self) -> None:
+        """Apply the writes other processes accepted since this one last looked (and take
+        note of this process's own); the new graph version then keys every cache and ETag,
+        and the query process is renewed."""
+        self.writes.catch_up()
+        version = self.writes.version(self.base_version)
+        if version != self.graph.version:
+            self.graph.version = version
+            self.runner.close()
 
 
 def create_app(settings: dict[str, Any] | None = None, *,
                graph: ServedGraph | None = None) -> Flask:
     """The application. ``settings`` override the configured ones (file < env < these)."""
     values = load_settings(settings)
-    if graph is None:
-        paths = Paths.from_settings(values)
-        graph = load_served_graph(paths, [Path(p) for p in values["data"]],
-                                  with_build=values.get("with_build", True),
-                                  base_uri=values["base_uri"])
+    if graph is None:  # the remote engine of store_url, else the build in memory
+        graph = served_graph(values)
     app = Flask(__name__)
     app.config["COMPRESS_MIMETYPES"] = COMPRESSED_TYPES
     app.config["COMPRESS_MIN_SIZE"] = 1024
     app.config["COMPRESS_ALGORITHM"] = ["gzip", "deflate"]
     app.config["JSON_AS_ASCII"] = False
-    app.extensions["segraph"] = Segraph(
+    state = Segraph(
         settings=values,
         graph=graph,
         runner=QueryRunner(graph.store, memory_mb=int(values["query_memory"])),
         limiter=RateLimiter(int(values["rate_limit"])),
         prefixes={p: str(ns) for p, ns in PREFIXES.items()},
-        names=NameIndex.from_store(graph.store, f"{site(values)}id/"),
-        linker=Linker.from_store(graph.store),    # built once per served graph, before the
-        matcher=Matcher.from_store(graph.store),  # workers fork (in-process queries only)
         releases=list_releases(Paths.from_settings(values)),
+        writes=write_gate(values, graph.store, graph.sources),
+        base_version=graph.version,
     )
+    state.catch_up()  # the journal's writes, over the built graph
+    state.names, state.linker, state.matcher  # noqa: B018 - built before the workers fork
+    app.extensions["segraph"] = state
     Compress(app)
 
     from segraph.web.api import bp as api_bp
@@ -83,6 +120,7 @@ def create_app(settings: dict[str, Any] | None = None, *,
     from segraph.web.resources import bp as resources_bp
     from segraph.web.sparql import bp as sparql_bp
     from segraph.web.vocabulary import bp as vocabulary_bp
+    from segraph.web.writes import bp as writes_bp
 
     app.register_blueprint(sparql_bp)
     app.register_blueprint(queries_bp)
@@ -94,7 +132,9 @@ def create_app(settings: dict[str, Any] | None = None, *,
     app.register_blueprint(reconcile_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(match_page_bp)
+    app.register_blueprint(writes_bp)
     app.after_request(keep_language)  # ?lang= holds across the site
+    app.before_request(state.catch_up)  # writes accepted by other processes
 
     @app.get("/healthz")
     def healthz() -> Response:
@@ -109,10 +149,10 @@ def create_app(settings: dict[str, Any] | None = None, *,
             ("ETag, X-Result-Rows, X-Result-Truncated, X-Query-Name, X-Query-Parameters, "
              "Retry-After")
         if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = \
                 request.headers.get("Access-Control-Request-Headers",
-                                    "Accept, Content-Type, If-None-Match")
+                                    "Accept, Authorization, Content-Type, If-None-Match")
             response.headers["Access-Control-Max-Age"] = "86400"
         return response
 

@@ -67,6 +67,7 @@ class DatasetState:
         self.modified = modified
         self.statistics: Statistics | None = None
         self.answers: dict[tuple[str, ...], bytes] = {}
+        self.version = ""  # of the served graph the statistics and answers are for
 
 
 @bp.record_once
@@ -84,7 +85,12 @@ def _load(setup: BlueprintSetupState) -> None:
 
 
 def _dataset() -> DatasetState:
-    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
+    """This process's dataset state, emptied when a write changed the served graph."""
+    dataset: DatasetState = current_app.extensions[EXTENSION]
+    version = current_app.extensions["segraph"].graph.version
+    if dataset.version != version:
+        dataset.statistics, dataset.answers, dataset.version = None, {}, version
+    return dataset
 
 
 def statistics() -> Statistics:

@@ -93,7 +93,7 @@ def read_only_error() -> Response:
     return error_response(
         403, "Forbidden",
         "This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is not "
-        "accepted here.")
+        "accepted here. Send updates to /update with Authorization: Bearer <write token>.")
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -200,6 +200,12 @@ def description_graph(endpoint: str) -> Graph:
     host = endpoint.rsplit("/sparql", 1)[0]
     graph.add((service, RDFS.seeAlso, URIRef(f"{host}/.well-known/void")))
     graph.add((service, RDFS.seeAlso, URIRef(f"{host}/catalog")))
+    if state.settings.get("write_token"):  # writes on: the update service beside this one
+        updates = URIRef(f"{host}/update")
+        graph.add((updates, RDF.type, SD.Service))
+        graph.add((updates, SD.endpoint, updates))
+        graph.add((updates, SD.supportedLanguage, SD.SPARQL11Update))
+        graph.add((updates, RDFS.seeAlso, service))
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
