@@ -108,6 +108,8 @@ def test_no_token_or_a_wrong_one_changes_nothing(server: LiveServer) -> None:
 
 
 def test_an_accepted_update_is_seen_by_every_worker(server: LiveServer) -> None:
+    document = f"{server.url}/id/municipality/1283.ttl"
+    tag = requests.get(document, timeout=30).headers["ETag"]
     answer = update(server, f'INSERT DATA {{ {HBG} rdfs:comment "Hamnstad vid Öresund"@sv }}')
     assert answer.status_code == 200, answer.text
     body = answer.json()
@@ -115,8 +117,30 @@ def test_an_accepted_update_is_seen_by_every_worker(server: LiveServer) -> None:
     # Two workers, several requests each: every answer includes the write.
     for _ in range(8):
         assert ask(server, f'{HBG} rdfs:comment "Hamnstad vid Öresund"@sv')
-    page = requests.get(f"{server.url}/id/municipality/1283.ttl", timeout=30)
-    assert "Hamnstad vid Öresund" in page.text
+    page = requests.get(document, headers={"If-None-Match": tag}, timeout=30)
+    assert page.status_code == 200 and "Hamnstad vid Öresund" in page.text  # a new ETag
+    assert f"segraph write: change {body['change']} by anna (SPARQL Update): -0 +1 triples" \
+        in server.log.read_text()
+
+
+def test_concurrent_writers_are_applied_one_at_a_time(server: LiveServer) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def write(n: int) -> int:
+        answer = update(server, f'INSERT DATA {{ {HBG} rdfs:comment "samtidig {n}"@sv }}',
+                        headers=ANNA if n % 2 else BO)
+        assert answer.status_code == 200, answer.text
+        return int(answer.json()["change"])
+
+    with ThreadPoolExecutor(4) as pool:
+        changes = list(pool.map(write, range(8)))
+    assert len(set(changes)) == 8 and max(changes) - min(changes) == 7
+    found = requests.get(f"{server.url}/sparql", timeout=30, params={
+        "query": PREFIXES + f'SELECT ?c WHERE {{ {HBG} rdfs:comment ?c FILTER(STRSTARTS(?c, '
+                            '"samtidig")) }'}, headers={"Accept": "text/csv"}).text
+    assert len(found.splitlines()) == 9  # the header and all eight
+    assert [c["change"] for c in requests.get(f"{server.url}/history", timeout=30).json()[
+        "changes"][:8]] == sorted(changes, reverse=True)
 
 
 def test_a_write_that_breaks_a_shape_is_refused_with_the_report(server: LiveServer) -> None:

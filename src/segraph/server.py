@@ -52,15 +52,15 @@ def warm_up(app: Flask) -> None:
 
 
 def serve(app: Flask, settings: dict[str, Any]) -> None:
-    timeout = float(settings["query_timeout"])
+    # A worker waits for its query child, or for a write to be worked out and checked.
+    timeout = max(float(settings["query_timeout"]), float(settings["write_timeout"]))
     warm_up(app)
     Server(app, {
         "bind": f"{settings['host']}:{settings['port']}",
         "workers": int(settings["workers"]),
         "worker_class": "sync",
         "preload_app": True,
-        # A worker waits for its query child; only a worker silent well past the query limit
-        # is considered stuck.
+        # Only a worker silent well past the query and write limits is considered stuck.
         "timeout": int(timeout) + 30,
         "graceful_timeout": 10,
         "keepalive": 5,

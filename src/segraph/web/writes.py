@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import sys
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -115,7 +116,18 @@ def _run(plan: Callable[[Any, bool], Delta], agent: str, via: str, request_text:
                               f"({exc}); nothing was changed.")
     finally:
         state.catch_up()  # this write, and any the gate applied from other processes first
+    if outcome.record is not None:
+        _log(outcome.record)
     return _outcome_response(outcome, created=created)
+
+
+def _log(record: Record) -> None:
+    """One line per accepted write in the server log (the journal holds the whole change)."""
+    removed, added = record.counts
+    what = f"undo of change {record.undoes}" if record.undoes else record.via
+    print(f"[{record.time}] segraph write: change {record.seq} by {record.agent} ({what}): "
+          f"-{removed} +{added} triples in {', '.join(record.graphs)}", file=sys.stderr,
+          flush=True)
 
 
 def _outcome_response(outcome: Outcome, *, created: bool) -> Response:
