@@ -22,6 +22,10 @@ Found against Virtuoso 7 (Oxigraph server needs none of them):
   an ISO 8601 duration again (days, hours, minutes, seconds: what a number of seconds holds).
 * An ASK query with ``default-graph-uri`` parameters is answered as a SELECT table (one row
   with ``1``, or none); it is read as the boolean it means.
+* An ASK about a named graph the request's ``named-graph-uri`` does not give
+  (``ASK { GRAPH <g> { ?s ?p ?o } }``) is answered true, where a SELECT finds no rows. An ASK
+  is therefore sent as ``SELECT (1 AS ?…) … LIMIT 1`` (:func:`ask_as_select`), true when a row
+  comes back; the same answer in every engine, so it is done for all of them.
 * A property path with ``+`` needs an end bound by the query text, a ``VALUES`` block does not
   count (``transitive start not given``). A query refused so is sent once more with each
   ``?a PATH+ ?b`` written as the distinct pairs joined by 1 to :data:`PATH_DEPTH` steps of
@@ -88,6 +92,35 @@ def expand_transitive_paths(sparql: str) -> str | None:
         pieces += [sparql[last:match.start()], f"{group} {a}" if more else f"{group} ."]
         last = match.end()
     return "".join(pieces) + sparql[last:] if pieces else None
+
+
+_ASK = re.compile(r"\bASK\b", re.IGNORECASE)
+
+
+def ask_as_select(sparql: str) -> str | None:
+    """``sparql`` (an ASK query) as ``SELECT * … LIMIT 1``: one row when the ASK is true,
+    none when false (Virtuoso ignores the request's dataset when no pattern variable is
+    projected, so an ASK about a graph outside it would be true). ``None`` when the query has
+    anything after its WHERE group (solution modifiers, a trailing ``VALUES``), where ``LIMIT``
+    could not simply be added."""
+    from segraph.sparql_text import blank_out
+
+    code = blank_out(sparql)
+    ask = _ASK.search(code)
+    if ask is None:
+        return None
+    start = code.find("{", ask.end())
+    if start < 0:
+        return None
+    depth, end = 0, start
+    for end in range(start, len(code)):
+        depth += {"{": 1, "}": -1}.get(code[end], 0)
+        if depth == 0:
+            break
+    if depth != 0 or code[end + 1:].strip():
+        return None
+    return (f"{sparql[:ask.start()]}SELECT *{sparql[ask.end():end + 1]}"
+            "\nLIMIT 1")
 
 
 _BOOLEAN_START = re.compile(

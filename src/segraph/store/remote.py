@@ -30,6 +30,7 @@ from segraph.store.embedded import _ntriples, to_oxigraph
 from segraph.store.quirks import (
     CONCAT_UNSUPPORTED,
     TRANSITIVE_UNBOUND,
+    ask_as_select,
     boolean_variables,
     expand_transitive_paths,
     fix_booleans,
@@ -107,6 +108,9 @@ class RemoteStore:
     def _answer(self, sparql: str, form: str, dataset: list[tuple[str, str]],
                 bound: dict[str, dict[str, str]] | None = None) -> QueryResult:
         graph_form = form in ("construct", "describe")
+        as_select = ask_as_select(sparql) if form == "ask" else None
+        if as_select is not None:  # an ASK is sent as SELECT … LIMIT 1 (quirks.ask_as_select)
+            sparql, form = as_select, "ask-select"
         accept = ("application/n-triples, text/turtle;q=0.9" if graph_form
                   else "application/sparql-results+json")
         try:
@@ -119,6 +123,11 @@ class RemoteStore:
                                           accept)
         if graph_form:
             return QueryResult("graph", _graph_answer(body, media_type))
+        if form == "ask-select":
+            rows = json.loads(body)["results"]["bindings"]
+            return QueryResult("ask", ox.parse_query_results(
+                json.dumps({"head": {}, "boolean": bool(rows)}).encode(),
+                format=ox.QueryResultsFormat.JSON))
         data = fix_json_results(json.loads(body), ask=form == "ask")
         data = fix_substituted(fix_booleans(data, boolean_variables(sparql)), bound or {})
         results = ox.parse_query_results(json.dumps(data).encode(),

@@ -17,6 +17,7 @@ from segraph.executor import QueryAborted, QueryError, QueryRequest, QueryTimeou
 from segraph.formats import ALIASES, FORMAT_NAMES, OFFERS, RDFLIB_FORMATS, prefers_html
 from segraph.namespaces import PREFIXES, bind_prefixes
 from segraph.sparql_text import scan
+from segraph.store.remote import RemoteError
 from segraph.web.conditional import answered_before_work, etag
 from segraph.web.errors import error_response
 
@@ -154,7 +155,11 @@ def sparql() -> Response:
         return error_response(
             503, "Query Stopped",
             f"{exc}. Narrow the query (a LIMIT, fewer rows to sort or group) and try again.")
+    except RemoteError as exc:  # a runner that answers in this process
+        return engine_error(str(exc))
     except QueryError as exc:
+        if str(exc).startswith(f"{RemoteError.__name__}: "):  # raised in the query process
+            return engine_error(str(exc).removeprefix(f"{RemoteError.__name__}: "))
         return error_response(400, "Bad Request", f"The query could not be run: {exc}")
     response = Response(answer.body, content_type=f"{media_type}; charset=utf-8")
     response.set_etag(tag)
@@ -164,6 +169,15 @@ def sparql() -> Response:
         response.headers["X-Result-Truncated"] = (
             f"true; the answer was cut at {state.settings['max_rows']} rows (max_rows)")
     return response
+
+
+def engine_error(detail: str) -> Response:
+    """502: the remote SPARQL engine (``store_url``) refused the request or could not be
+    reached; the query itself may be fine."""
+    return error_response(
+        502, "Bad Gateway",
+        f"The SPARQL engine behind this endpoint refused the query or could not be reached "
+        f"({detail[:300]}). Try again later; if it persists, tell the operator.")
 
 
 def service_description() -> Response:

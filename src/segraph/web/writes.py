@@ -23,7 +23,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from segraph.formats import RDF_DOCUMENTS
 from segraph.namespaces import graph_iri
 from segraph.store.remote import RemoteError
-from segraph.web.errors import error_response
+from segraph.web.errors import error_response, rate_limited
 from segraph.web.language import page_language
 from segraph.writes.delta import (
     EDITS_GRAPH,
@@ -238,7 +238,7 @@ def graph_store() -> Response:
         return target
     graph, named = target
     if request.method in ("GET", "HEAD"):
-        return _read_graph(graph, named)
+        return rate_limited(_state()) or _read_graph(graph, named)
     agent = _writer()
     if isinstance(agent, Response):
         return agent
