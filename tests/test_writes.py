@@ -143,6 +143,41 @@ def test_concurrent_writers_are_applied_one_at_a_time(server: LiveServer) -> Non
         "changes"][:8]] == sorted(changes, reverse=True)
 
 
+ENTERPRISE = """@prefix seg: <https://w3id.org/segraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/segraph/id/organisation/769654-3219>
+    a seg:WorkIntegrationSocialEnterprise ;
+    rdfs:label "Gröna Händer ekonomisk förening"@sv ;
+    seg:organisationNumber "769654-3219" ;
+    seg:legalForm <https://w3id.org/segraph/id/legal-form/economic-association> ;
+    seg:seatMunicipality <https://w3id.org/segraph/id/municipality/1283> ;
+    seg:activityType <https://w3id.org/segraph/id/activity-type/gardening-landscaping> ;
+    seg:addressesChallenge <https://w3id.org/segraph/id/challenge/long-term-unemployment> ;
+    seg:reinvestsProfit true ."""
+
+
+def test_matching_and_reconciliation_follow_a_write(server: LiveServer) -> None:
+    """The workers keep their indexes when a write lands; the master rebuilds them once and
+    forks fresh workers, which then reconcile and match the new enterprise."""
+    added = requests.post(f"{server.url}/data?graph=https://example.org/graph/new-enterprise",
+                          data=ENTERPRISE.encode(), timeout=120,
+                          headers={**ANNA, "Content-Type": "text/turtle"})
+    assert added.status_code == 201, added.text
+    iri = "https://w3id.org/segraph/id/organisation/769654-3219"
+    deadline = time.monotonic() + 90
+    found = matched = False
+    while time.monotonic() < deadline and not (found and matched):
+        time.sleep(0.5)
+        answer = requests.get(f"{server.url}/reconcile", timeout=30, params={
+            "queries": json.dumps({"q0": {"query": "Gröna Händer", "type": "SocialEnterprise"}})})
+        found = any(r["id"].endswith("769654-3219") for r in answer.json()["q0"]["result"])
+        ranked = requests.get(f"{server.url}/api/match", timeout=60,
+                              params={"municipality": "1283", "limit": 50}).json()
+        matched = iri in json.dumps(ranked)
+    assert found and matched, [e["uri"][-11:] for e in ranked["enterprises"]]
+    assert "indexes rebuilt" in server.log.read_text()
+
+
 def test_a_write_that_breaks_a_shape_is_refused_with_the_report(server: LiveServer) -> None:
     before = count(server)
     text = f'DELETE DATA {{ GRAPH <{G}admin-units> {{ {HBG} rdfs:label "Helsingborg"@sv }} }}'

@@ -3,6 +3,9 @@ the rate limiter and one blueprint per URL area."""
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,17 +48,20 @@ class Segraph:
     releases: list[Release]  # on disk at start, oldest first (/releases/, VoID, the catalogue)
     writes: WriteGate  # the journal of accepted writes and the gate new ones pass (web.writes)
     base_version: str = ""  # of the graph before the journal's writes
-    _derived: dict[str, Any] = field(default_factory=dict)
+    # Under `segraph serve` (server.serve): the master's pid. A worker then keeps its indexes
+    # when a write changes the graph and asks the master to rebuild them once and fork fresh
+    # workers (server.reload_in_master), rather than every worker rebuilding its own.
+    master: int = 0
+    _derived: dict[str, tuple[str, Any]] = field(default_factory=dict)
 
     def _index(self, name: str, build: Callable[[], Any]) -> Any:
-        """An index built from the served graph, once per process and graph version (the
-        first ones before the workers fork)."""
-        key = f"{name}\x00{self.graph.version}"
-        if key not in self._derived:
-            for old in [k for k in self._derived if k.startswith(f"{name}\x00")]:
-                del self._derived[old]
-            self._derived[key] = build()
-        return self._derived[key]
+        """An index built from the served graph, once per graph version (the first ones
+        before the workers fork; in a worker under a master, the one it was forked with)."""
+        built = self._derived.get(name)
+        worker = self.master and os.getpid() != self.master
+        if built is None or (built[0] != self.graph.version and not worker):
+            built = self._derived[name] = (self.graph.version, build())
+        return built[1]
 
     @property
     def names(self) -> NameIndex:
@@ -82,6 +88,10 @@ class Segraph:
         if version != self.graph.version:
             self.graph.version = version
             self.runner.close()
+            if self.master and os.getpid() != self.master:  # rebuild indexes, fork new workers
+                print(f"segraph: worker {os.getpid()} is at graph version {version}; asking "
+                      "the master to catch up", file=sys.stderr, flush=True)
+                os.kill(self.master, signal.SIGHUP)
 
 
 def create_app(settings: dict[str, Any] | None = None, *,

@@ -271,9 +271,8 @@ def graph_store() -> Response:
     new = {ox.Quad(t.subject, t.predicate, t.object, name) for t in triples}
 
     method = request.method
-    if method == "PUT":
-        created = next(iter(_state().graph.store.quads_for_pattern(None, None, None, name)),
-                       None) is None
+    created = created or next(iter(_state().graph.store.quads_for_pattern(
+        None, None, None, name)), None) is None  # a new graph: 201 Created
 
     def put_or_post(store: Any, mutable: bool) -> Delta:
         if method == "PUT":
