@@ -95,14 +95,15 @@ def _too_large() -> Response | None:
 
 
 def _run(plan: Callable[[Any, bool], Delta], agent: str, via: str, request_text: str, *,
-         created: bool = False, undoes: int | None = None) -> Response:
+         created: bool = False, undoes: int | None = None, queries: bool = False) -> Response:
     """Pass ``plan`` through the gate; the answer (200/201, or 422 with the shapes report)."""
     state = _state()
     try:
         if undoes is not None:
             outcome = state.writes.undo(undoes, agent=agent)
         else:
-            outcome = state.writes.write(plan, agent=agent, via=via, request=request_text)
+            outcome = state.writes.write(plan, agent=agent, via=via, request=request_text,
+                                         queries=queries)
     except LookupError as exc:
         return error_response(404, "Not Found", str(exc))
     except (SyntaxError, UpdateRefused, WriteRefused) as exc:
@@ -198,7 +199,8 @@ def update() -> Response:
     def plan(store: Any, mutable: bool) -> Delta:
         return evaluate(store, parsed, using=using, using_named=using_named, mutable=mutable)
 
-    return _run(plan, agent, "SPARQL Update", text)
+    return _run(plan, agent, "SPARQL Update", text,
+                queries=any(op.reads_state for op in parsed.operations))
 
 
 # --- Graph Store Protocol ------------------------------------------------------------------

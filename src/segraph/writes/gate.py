@@ -116,11 +116,15 @@ class WriteGate:
     # --- writing ---------------------------------------------------------------------------
 
     def write(self, plan: Plan, *, agent: str, via: str, request: str,
-              undoes: int | None = None) -> Outcome:
-        """Work out, check and (when it passes) apply one write, all or nothing."""
+              undoes: int | None = None, queries: bool = True) -> Outcome:
+        """Work out, check and (when it passes) apply one write, all or nothing. A write
+        whose change depends on the data through queries (``queries``: a WHERE, a graph to
+        copy) is worked out in a forked copy, within the time limit; one that names its quads
+        (INSERT/DELETE DATA, a Graph Store request, an undo) is read from the graph in this
+        process, which is quicker and bounded by the size of the request."""
         with self.journal.locked():
             self.catch_up()
-            if self.embedded:
+            if self.embedded and queries:
                 outcome, removed, added = self._in_child(plan)
             else:
                 outcome, removed, added = self._work(plan, mutable=False)
@@ -151,7 +155,7 @@ class WriteGate:
             return Delta(removed=present(store, added),
                          added=set(removed) - present(store, removed))
 
-        return self.write(plan, agent=agent, via="undo", undoes=seq,
+        return self.write(plan, agent=agent, via="undo", undoes=seq, queries=False,
                           request=f"undo change {seq} ({original.via} by {original.agent}, "
                                   f"{original.time})")
 
