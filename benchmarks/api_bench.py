@@ -77,24 +77,7 @@ def generated(count: int, work: Path) -> Path:
 
 def start_server(var: Path, data: Path, workers: int, log: Path
                  ) -> tuple[str, subprocess.Popen] | None:
-    exe = eb.segraph_command()
-    if exe is None:
-        eb.say("no `segraph` command (run `make setup`)")
-        return None
-    port = eb.free_port()
-    out = open(log, "wb")  # noqa: SIM115 - lives as long as the server
-    proc = subprocess.Popen([exe, "serve", "--data", str(data), "--port", str(port),
-                             "--rate-limit", "0", "--workers", str(workers)],
-                            cwd=PROJECT, env={**os.environ, "SEGRAPH_VAR_DIR": str(var)},
-                            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    started = time.monotonic()
-    if not eb.wait_http(f"{base}/healthz", 300, proc):
-        eb.say(f"segraph did not start; see {log}\n{eb.tail(log)}")
-        eb.stop_process(proc)
-        return None
-    eb.say(f"segraph up in {time.monotonic() - started:.1f} s at {base} ({workers} workers)")
-    return base, proc
+    return eb.serve_segraph(var, log, data=data, workers=workers)
 
 
 Request = tuple[str, str, dict]  # method, path, JSON body or query parameters

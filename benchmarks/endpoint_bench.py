@@ -400,6 +400,50 @@ def segraph_command() -> str | None:
     return str(local) if local.exists() else shutil.which("segraph")
 
 
+def serve_segraph(var: Path, log: Path, *, data: Path | None = None, workers: int | None = None,
+                  env: dict[str, str] | None = None, limit_s: float = 300
+                  ) -> tuple[str, subprocess.Popen] | None:
+    """`segraph serve` on ``var`` (and ``data``) on a free loopback port, no rate limit,
+    output to ``log``: its base URL and process once it answers, else None (said why)."""
+    exe = segraph_command()
+    if exe is None:
+        say("  segraph: no `segraph` command (run `make setup`)")
+        return None
+    port = free_port()
+    cmd = [exe, "serve", "--port", str(port), "--rate-limit", "0"]
+    cmd += ["--workers", str(workers)] if workers else []
+    cmd += ["--data", str(data)] if data is not None else []
+    out = open(log, "wb")  # noqa: SIM115 - lives as long as the server
+    proc = subprocess.Popen(cmd, cwd=PROJECT, stdout=out, stderr=subprocess.STDOUT,
+                            env={**os.environ, "SEGRAPH_VAR_DIR": str(var), **(env or {})},
+                            start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    started = time.monotonic()
+    if not wait_http(f"{base}/healthz", limit_s, proc):
+        say(f"  segraph did not start; see {log}\n{tail(log)}")
+        stop_process(proc)
+        return None
+    say(f"  segraph up in {time.monotonic() - started:.1f} s at {base}"
+        + (f" ({workers} workers)" if workers else ""))
+    return base, proc
+
+
+def oxigraph_cli(venv: Path, logs: Path) -> Path | None:
+    """Oxigraph's CLI from the scratch venv the benchmarks share (installed on first use);
+    None, said why, when it cannot be had."""
+    logs.mkdir(parents=True, exist_ok=True)
+    try:
+        prepare_anchor_venv(venv, logs / "anchors.log")
+    except (subprocess.SubprocessError, OSError) as exc:
+        say(f"  oxigraph: could not install the CLI ({exc}); no peer")
+        return None
+    exe = venv / "bin" / "oxigraph"
+    if not exe.exists():
+        say("  oxigraph: the CLI is not installed; no peer")
+        return None
+    return exe
+
+
 def start_segraph(data: Path, args, logs: Path) -> Engine | None:
     exe = segraph_command()
     if exe is None:

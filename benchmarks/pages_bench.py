@@ -105,17 +105,9 @@ def pct(values: list[float], p: float) -> float | None:
 
 
 def start_oxigraph(dump: Path, work: Path) -> tuple[str, subprocess.Popen] | None:
-    venv = work / "anchors-venv"
     logs = work / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    try:
-        eb.prepare_anchor_venv(venv, logs / "anchors.log")
-    except (subprocess.SubprocessError, OSError) as exc:
-        eb.say(f"  oxigraph: could not install the CLI ({exc}); no peer")
-        return None
-    exe = venv / "bin" / "oxigraph"
-    if not exe.exists():
-        eb.say("  oxigraph: the CLI is not installed; no peer")
+    exe = eb.oxigraph_cli(work / "anchors-venv", logs)
+    if exe is None:
         return None
     db = work / "oxigraph-pages"
     subprocess.run(["rm", "-rf", str(db)], check=True)
@@ -134,20 +126,7 @@ def start_oxigraph(dump: Path, work: Path) -> tuple[str, subprocess.Popen] | Non
 
 
 def start_segraph(var: Path) -> tuple[str, subprocess.Popen] | None:
-    exe = eb.segraph_command()
-    if exe is None:
-        eb.say("segraph: no `segraph` command (run `make setup`)")
-        return None
-    port = eb.free_port()
-    proc = subprocess.Popen([exe, "serve", "--port", str(port), "--rate-limit", "0"],
-                            cwd=PROJECT, env={**os.environ, "SEGRAPH_VAR_DIR": str(var)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    if not eb.wait_http(f"{base}/healthz", 120, proc):
-        eb.stop_process(proc)
-        return None
-    return base, proc
+    return eb.serve_segraph(var, var / "pages-bench-server.log", limit_s=120)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -157,27 +157,8 @@ def fresh_var(work: Path, name: str, source: Path) -> Path:
 # ---------------------------------------------------------------------------- servers
 def start_segraph(var: Path, data: Path | None, workers: int, log: Path
                   ) -> tuple[str, subprocess.Popen] | None:
-    exe = eb.segraph_command()
-    if exe is None:
-        eb.say("no `segraph` command (run `make setup`)")
-        return None
-    port = eb.free_port()
-    cmd = [exe, "serve", "--port", str(port), "--rate-limit", "0", "--workers", str(workers)]
-    if data is not None:
-        cmd += ["--data", str(data)]
-    out = open(log, "wb")  # noqa: SIM115 - lives as long as the server
-    proc = subprocess.Popen(cmd, cwd=PROJECT, stdout=out, stderr=subprocess.STDOUT,
-                            env={**os.environ, "SEGRAPH_VAR_DIR": str(var),
-                                 "SEGRAPH_WRITE_TOKEN": WRITE_TOKEN},
-                            start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    started = time.monotonic()
-    if not eb.wait_http(f"{base}/healthz", 600, proc):
-        eb.say(f"segraph did not start; see {log}\n{eb.tail(log)}")
-        eb.stop_process(proc)
-        return None
-    eb.say(f"  segraph up in {time.monotonic() - started:.1f} s at {base} ({workers} workers)")
-    return base, proc
+    return eb.serve_segraph(var, log, data=data, workers=workers, limit_s=600,
+                            env={"SEGRAPH_WRITE_TOKEN": WRITE_TOKEN})
 
 
 def start_oxigraph(venv: Path, files: list[tuple[Path, str | None]], work: Path, name: str
@@ -185,15 +166,8 @@ def start_oxigraph(venv: Path, files: list[tuple[Path, str | None]], work: Path,
     """Oxigraph server (read-write, union default graph) loaded with ``files`` (path, graph
     for triples files)."""
     logs = work / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    try:
-        eb.prepare_anchor_venv(venv, logs / "anchors.log")
-    except (subprocess.SubprocessError, OSError) as exc:
-        eb.say(f"  oxigraph: could not install the CLI ({exc}); no peer")
-        return None
-    exe = venv / "bin" / "oxigraph"
-    if not exe.exists():
-        eb.say("  oxigraph: the CLI is not installed; no peer")
+    exe = eb.oxigraph_cli(venv, logs)
+    if exe is None:
         return None
     db = work / f"oxigraph-{name}"
     if db.exists():
