@@ -109,6 +109,18 @@ def test_operations_see_the_ones_before_them_and_the_change_is_net(store: ox.Sto
             DELETE WHERE {{ {HBG} rdfs:comment ?c }}"""), mutable=False)
 
 
+def test_a_request_that_only_inserts_needs_no_copy_and_one_that_deletes_does(
+        store: ox.Store) -> None:
+    inserts = parse_update(PREFIXES + f"""INSERT DATA {{ {HBG} rdfs:comment "a"@sv }} ;
+        INSERT DATA {{ {HBG} rdfs:comment "a"@sv, "b"@sv }}""")
+    assert not any(op.reads_state for op in inserts.operations)
+    assert len(evaluate(store, inserts, mutable=False).added) == 2
+    both = parse_update(PREFIXES + f"""INSERT DATA {{ {HBG} rdfs:comment "a"@sv }} ;
+        DELETE DATA {{ {HBG} rdfs:comment "a"@sv }}""")
+    assert any(op.reads_state for op in both.operations)
+    assert not evaluate(store, both, mutable=True)  # inserted, then deleted again: no change
+
+
 def test_graph_management(store: ox.Store) -> None:
     network = len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(G + "network"))))
     copied = change(store, "COPY GRAPH g:network TO GRAPH g:copy")

@@ -118,10 +118,10 @@ class WriteGate:
     def write(self, plan: Plan, *, agent: str, via: str, request: str,
               undoes: int | None = None, queries: bool = True) -> Outcome:
         """Work out, check and (when it passes) apply one write, all or nothing. A write
-        whose change depends on the data through queries (``queries``: a WHERE, a graph to
-        copy) is worked out in a forked copy, within the time limit; one that names its quads
-        (INSERT/DELETE DATA, a Graph Store request, an undo) is read from the graph in this
-        process, which is quicker and bounded by the size of the request."""
+        whose change depends on the data (``queries``: a WHERE, DELETE DATA, a graph to copy)
+        is worked out in a forked copy, operation after operation, within the time limit; one
+        that names its quads (INSERT DATA, a Graph Store request, an undo) is read from the
+        graph in this process, which is quicker and bounded by the size of the request."""
         with self.journal.locked():
             self.catch_up()
             if self.embedded and queries:

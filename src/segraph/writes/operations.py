@@ -47,8 +47,10 @@ class Operation:
 
     @property
     def reads_state(self) -> bool:
-        """True when what the operation changes depends on the data (not only on its text)."""
-        return self.kind not in ("insert-data", "delete-data", "create")
+        """True when what the operation changes depends on the data, not only on its text
+        (DELETE DATA too: a triple named without GRAPH is deleted from every graph holding
+        it, so it must see what earlier operations of the request changed)."""
+        return self.kind not in ("insert-data", "create")
 
 
 @dataclass
