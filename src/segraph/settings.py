@@ -50,8 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
             "NAME:TOKEN entries separated by commas, NAME being who the history says wrote. "
             "Empty: writes are off."),
     Setting("write_timeout", 120.0, "Seconds a write that reads the data (a WHERE, DELETE "
-            "DATA, a graph to copy) may take to be worked out and checked against the shapes before it is "
-            "stopped (nothing is changed then)."),
+            "DATA, a graph to copy) may take to be worked out and checked against the shapes "
+            "before it is stopped (nothing is changed then)."),
     Setting("max_write_size", 64, "Largest write request body accepted, in megabytes (413 "
             "beyond)."),
     Setting("publisher_name", "segraph", "Publisher and contact name in the DCAT-AP catalogue."),
