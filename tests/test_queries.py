@@ -229,6 +229,31 @@ def test_sdg_and_challenge_queries(run):
     assert values(facing, "municipality") == ["Örebro"]
 
 
+def test_the_challenge_scheme_is_no_deeper_than_municipalities_facing_challenge_reaches(
+        store, run):
+    """That query follows skos:broader up to four steps (a * path inside OPTIONAL is wrong on
+    Virtuoso); with it, the enterprises it finds are those of skos:broader*."""
+    depth = next(iter(store.query("""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT (MAX(?n) AS ?depth) WHERE { { SELECT ?c (COUNT(?top) AS ?n)
+        WHERE { ?c skos:broader+ ?top } GROUP BY ?c } }""", use_default_graph_as_union=True)))
+    assert 1 <= int(depth["depth"].value) <= 4
+    rows = run("municipalities-facing-challenge",
+               challenge="https://w3id.org/segraph/id/challenge/unemployment")
+    found = {(r["code"]["value"], r["enterprise"]["value"]) for r in rows if "enterprise" in r}
+    star = {(r["code"].value, r["e"].value) for r in store.query("""
+        PREFIX seg: <https://w3id.org/segraph/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX c: <https://w3id.org/segraph/id/challenge/>
+        SELECT DISTINCT ?code ?e WHERE {
+          ?m seg:facesChallenge c:unemployment ;
+             seg:municipalityCode ?code ; seg:inLabourMarketRegion ?region .
+          ?e a seg:SocialEnterprise ; seg:addressesChallenge/skos:broader* c:unemployment ;
+             seg:seatMunicipality/seg:inLabourMarketRegion ?region ; rdfs:label ?name
+          FILTER(lang(?name) = "sv") }""", use_default_graph_as_union=True)}
+    assert found == star and len(found) > 5
+
+
 def test_label_search_and_an_injection_attempt(run):
     rows = run("label-search", text="malmö")
     assert "https://w3id.org/segraph/id/municipality/1280" in values(rows, "resource")

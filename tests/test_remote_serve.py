@@ -3,8 +3,9 @@
 For each backend (the embedded store, Oxigraph server, Virtuoso 7) a real `segraph serve` runs
 on a loopback port; the remote ones are pointed at an engine loaded with the built graph. Over
 real HTTP, every answer must equal the one of a reference server on the embedded store. Engine
-differences are handled in the adapter (segraph.store.quirks), never skipped here; the few
-still open are named in VIRTUOSO_OPEN and VIRTUOSO_VOID_OPEN.
+differences are handled in the adapter (segraph.store.quirks) or by writing the saved queries
+portably, never skipped here; the one VoID figure still counted differently is named in
+VIRTUOSO_VOID_OPEN.
 """
 
 from __future__ import annotations
@@ -53,10 +54,6 @@ RESULT_TYPES = {"json": "application/sparql-results+json",
                 "tsv": "text/tab-separated-values"}
 PAGES = ("/id/municipality/1283", "/id/challenge/long-term-unemployment",
          "/id/project/utvecklingsnatverk-sociala-foretag")
-# Saved queries Virtuoso still answers differently: a `+`/`*` path inside an OPTIONAL whose far
-# end is bound only outside it (`seg:addressesChallenge/skos:broader* ?challenge`) misses
-# matches. (challenges-without-enterprise and sdg-goal-targets are written portably.)
-VIRTUOSO_OPEN = {"municipalities-facing-challenge"}
 # VoID figures Virtuoso counts differently: COUNT(DISTINCT ?o) tells two equal geometries
 # apart (Gotland's municipality and county share one), so one more distinct object.
 VIRTUOSO_VOID_OPEN = {"distinctObjects"}
@@ -236,8 +233,6 @@ def test_sparql_errors(served):
 def test_saved_queries(reference, served):
     """Every saved query, with its default parameters, in JSON: the same multiset of rows."""
     for saved in load_queries(PROJECT / "queries", check=False):
-        if served[0] == "virtuoso" and saved.name in VIRTUOSO_OPEN:
-            continue
         expected, got = both(reference, served, f"/queries/{saved.name}?format=json")
         concat = "GROUP_CONCAT" in saved.text.upper()
         assert rows_json(got, concat=concat) == rows_json(expected, concat=concat), saved.name
