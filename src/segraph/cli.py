@@ -995,9 +995,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     from segraph.writes.setup import journal_of
 
     journal = journal_of(_settings(args))
-    records = journal.records()
     if args.change is not None:
-        record = next((r for r in records if r.seq == args.change), None)
+        record = journal.find(args.change)
         if record is None:
             raise CommandError(f"there is no change {args.change} in {journal.path}")
         if args.format == "json":
@@ -1008,6 +1007,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         out.print(f"request: {record.request}", markup=False)
         sys.stdout.write(f"# removed\n{record.removed}# added\n{record.added}")
         return OK
+    records = journal.records()
     if args.format == "json":
         sys.stdout.write(json.dumps([asdict(r) for r in reversed(records)], indent=1,
                                     ensure_ascii=False) + "\n")

@@ -5,6 +5,7 @@ Layers: defaults < config file < ``SEGRAPH_*`` environment variables < command-l
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass
@@ -135,6 +136,17 @@ class Paths:
     @property
     def imports(self) -> Path:
         return self.var / "imports"
+
+    def build_info(self, sources: list[str]) -> dict[str, Any]:
+        """``build-info.json`` of the build, when ``sources`` (what a server serves) begin with
+        this build's dump; else (another store, a remote engine, no build) empty."""
+        if not sources or not sources[0].startswith(str(self.build)):
+            return {}
+        try:
+            info = json.loads((self.build / "build-info.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return info if isinstance(info, dict) else {}
 
     @property
     def journal(self) -> Path:

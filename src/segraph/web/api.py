@@ -275,15 +275,21 @@ def match_text(state: Segraph, text: str, lang: str | None, municipality: Entity
 
 # --- the endpoints ------------------------------------------------------------------------------
 
+def text_request(state: Segraph, default_limit: int
+                 ) -> tuple[dict[str, Any], str, str | None, int]:
+    """A POSTed ``{"text", "lang"?, "limit"?}`` (after the rate limit): the body, the text, the
+    language and the limit, or :class:`ApiError`."""
+    _check_rate(state)
+    data = json_body()
+    return (data, read_text(data.get("text"), state.settings), read_lang(data.get("lang")),
+            read_limit(data.get("limit"), default_limit, MAX_LIMIT))
+
+
 @bp.post("/api/link")
 def link() -> Response:
     state = _state()
     try:
-        _check_rate(state)
-        data = json_body()
-        text = read_text(data.get("text"), state.settings)
-        lang = read_lang(data.get("lang"))
-        limit = read_limit(data.get("limit"), LINK_LIMIT, MAX_LIMIT)
+        _, text, lang, limit = text_request(state, LINK_LIMIT)
     except ApiError as exc:
         return exc.response()
     return _json(state.linker.link(text, lang, limit=limit).to_json())
@@ -330,11 +336,7 @@ def match_get() -> Response:
 def match_post() -> Response:
     state = _state()
     try:
-        _check_rate(state)
-        data = json_body()
-        text = read_text(data.get("text"), state.settings)
-        lang = read_lang(data.get("lang"))
-        limit = read_limit(data.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
+        data, text, lang, limit = text_request(state, DEFAULT_LIMIT)
         place = data.get("municipality")
         if place is not None and not isinstance(place, str):
             raise ApiError(400, "Bad Request", "\"municipality\" must be a kommunkod, id, URI "

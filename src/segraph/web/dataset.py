@@ -12,7 +12,6 @@ a ``Link: rel="describedby"`` header.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -73,14 +72,7 @@ class DatasetState:
 @bp.record_once
 def _load(setup: BlueprintSetupState) -> None:
     state = setup.app.extensions["segraph"]
-    paths = Paths.from_settings(state.settings)
-    modified = None
-    if state.graph.sources and state.graph.sources[0].startswith(str(paths.build)):
-        try:
-            info = json.loads((paths.build / "build-info.json").read_text(encoding="utf-8"))
-            modified = info.get("built")
-        except (OSError, ValueError):
-            pass
+    modified = Paths.from_settings(state.settings).build_info(state.graph.sources).get("built")
     setup.app.extensions[EXTENSION] = DatasetState(state.releases, modified)
 
 

@@ -28,7 +28,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, send_file
+from flask import Blueprint, Response, current_app, redirect, request, send_file
 from flask.blueprints import BlueprintSetupState
 
 from segraph.dumps import CHECKSUMS, GZIP_MEDIA_TYPE
@@ -44,7 +44,7 @@ from segraph.releases import (
 )
 from segraph.web.conditional import etag, not_modified
 from segraph.web.errors import error_response, rate_limited
-from segraph.web.language import page_language
+from segraph.web.language import language_page, page_language
 
 bp = Blueprint("downloads", __name__)
 
@@ -238,12 +238,7 @@ def _release_json(release: Release) -> dict[str, Any]:
 
 
 def _page(template: str, lang: str, **context: Any) -> Response:
-    other = "en" if lang == "sv" else "sv"
-    html = render_template(template, lang=lang, t=TEXT[lang], other_url=_url(
-        request.path, **{**request.args.to_dict(), "lang": other}), **context)
-    response = Response(html, content_type="text/html; charset=utf-8")
-    response.headers["Content-Language"] = lang
-    return response
+    return language_page(template, lang, TEXT, **context)
 
 
 def _finish(response: Response, tag: str, *, max_age: int | None = None) -> Response:

@@ -8,7 +8,11 @@ else Swedish.
 
 from __future__ import annotations
 
-from flask import Response, g, request
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Response, g, render_template, request
 
 LANGUAGES = ("sv", "en")
 LANG_COOKIE = "segraph_lang"
@@ -32,6 +36,19 @@ def page_language() -> tuple[str, bool]:
     if kept:
         return kept, False
     return ("en" if request.accept_languages.best_match(LANGUAGES) == "en" else "sv"), False
+
+
+def language_page(template: str, lang: str, text: Mapping[str, Mapping[str, str]],
+                  **context: Any) -> Response:
+    """``template`` rendered in ``lang`` with its texts ``t = text[lang]`` and ``other_url``,
+    this page (same parameters) in the other language."""
+    other = "en" if lang == "sv" else "sv"
+    query = urlencode({**request.args.to_dict(), "lang": other})
+    html = render_template(template, lang=lang, t=text[lang],
+                           other_url=f"{request.path}?{query}", **context)
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers["Content-Language"] = lang
+    return response
 
 
 def keep_language(response: Response) -> Response:

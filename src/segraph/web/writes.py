@@ -18,13 +18,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, request
 
 from segraph.formats import RDF_DOCUMENTS
 from segraph.namespaces import graph_iri
 from segraph.store.remote import RemoteError
 from segraph.web.errors import error_response, rate_limited
-from segraph.web.language import page_language
+from segraph.web.language import language_page, page_language
 from segraph.writes.delta import (
     EDITS_GRAPH,
     PROTECTED_GRAPHS,
@@ -33,7 +33,7 @@ from segraph.writes.delta import (
     evaluate,
     present,
 )
-from segraph.writes.gate import Outcome, WriteTimeout
+from segraph.writes.gate import Outcome, WriteGate, WriteTimeout
 from segraph.writes.history import change_iri
 from segraph.writes.journal import Record
 from segraph.writes.operations import UpdateRefused, parse_update
@@ -94,16 +94,12 @@ def _too_large() -> Response | None:
     return None
 
 
-def _run(plan: Callable[[Any, bool], Delta], agent: str, via: str, request_text: str, *,
-         created: bool = False, undoes: int | None = None, queries: bool = False) -> Response:
-    """Pass ``plan`` through the gate; the answer (200/201, or 422 with the shapes report)."""
+def _run(gate_call: Callable[[WriteGate], Outcome], *, created: bool = False) -> Response:
+    """One call through the gate (a write or an undo); the answer (200/201, or 422 with the
+    shapes report, or the error)."""
     state = _state()
     try:
-        if undoes is not None:
-            outcome = state.writes.undo(undoes, agent=agent)
-        else:
-            outcome = state.writes.write(plan, agent=agent, via=via, request=request_text,
-                                         queries=queries)
+        outcome = gate_call(state.writes)
     except LookupError as exc:
         return error_response(404, "Not Found", str(exc))
     except (SyntaxError, UpdateRefused, WriteRefused) as exc:
@@ -199,8 +195,9 @@ def update() -> Response:
     def plan(store: Any, mutable: bool) -> Delta:
         return evaluate(store, parsed, using=using, using_named=using_named, mutable=mutable)
 
-    return _run(plan, agent, "SPARQL Update", text,
-                queries=any(op.reads_state for op in parsed.operations))
+    queries = any(op.reads_state for op in parsed.operations)
+    return _run(lambda gate: gate.write(plan, agent=agent, via="SPARQL Update", request=text,
+                                        queries=queries))
 
 
 # --- Graph Store Protocol ------------------------------------------------------------------
@@ -266,7 +263,8 @@ def graph_store() -> Response:
             if not quads:
                 raise LookupError(f"there is no graph <{name.value}>")
             return Delta(removed=quads)
-        return _run(plan, agent, "DELETE /data", f"DELETE graph <{name.value}>")
+        return _run(lambda gate: gate.write(plan, agent=agent, via="DELETE /data",
+                                            request=f"DELETE graph <{name.value}>"))
     triples = _body_triples(name.value)
     if isinstance(triples, Response):
         return triples
@@ -283,7 +281,9 @@ def graph_store() -> Response:
         return Delta(added=new - present(store, new))
 
     summary = f"{request.method} graph <{name.value}>: {len(new):,} triples ({request.mimetype})"
-    response = _run(put_or_post, agent, f"{request.method} /data", summary, created=created)
+    via = f"{request.method} /data"
+    response = _run(lambda gate: gate.write(put_or_post, agent=agent, via=via, request=summary),
+                    created=created)
     if created and response.status_code in (200, 201):
         response.status_code = 201
         response.headers["Location"] = f"{request.host_url}data?graph={name.value}"
@@ -332,7 +332,7 @@ def history() -> Response:
 
 @bp.get("/history/<int:seq>")
 def change(seq: int) -> Response:
-    record = next((r for r in _state().writes.journal.records() if r.seq == seq), None)
+    record = _state().writes.journal.find(seq)
     if record is None:
         return error_response(404, "Not Found", f"There is no change {seq}; see /history.")
     if not _wants_html():
@@ -347,12 +347,10 @@ def undo(seq: int) -> Response:
     agent = _writer()
     if isinstance(agent, Response):
         return agent
-    return _run(lambda store, mutable: Delta(), agent, "undo", "", undoes=seq)
+    return _run(lambda gate: gate.undo(seq, agent=agent))
 
 
 def _page(template: str, lang: str, **context: Any) -> Response:
-    other = "en" if lang == "sv" else "sv"
-    html = render_template(template, lang=lang, t=TEXT[lang],
-                           other_url=f"{request.path}?lang={other}", **context)
-    return Response(html, content_type="text/html; charset=utf-8",
-                    headers={"Content-Language": lang, "Vary": "Accept, Accept-Language"})
+    response = language_page(template, lang, TEXT, **context)
+    response.vary.add("Accept")
+    return response

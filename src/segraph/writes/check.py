@@ -97,12 +97,13 @@ def check(store: Any, delta: Delta, shapes: Graph, ontology: Graph, *,
     local = neighbourhood(store, focus, delta.added, backward=backward_predicates(shapes))
     apply(local, delta.removed, delta.added)
     iris = {URIRef(n.value) for n in focus if isinstance(n, ox.NamedNode)}
-    report = validate_graph(_graph(local, ontology), shapes, focus_nodes=iris, engine=engine)
+    report = validate_graph(_graph(local), shapes, reference=ontology, focus_nodes=iris,
+                            engine=engine)
     if not report.errors:
         return report
     apply(local, delta.added, delta.removed)  # back to the state before the write
-    old = {_key(v) for v in validate_graph(_graph(local, ontology), shapes, focus_nodes=iris,
-                                           engine=engine).errors}
+    old = {_key(v) for v in validate_graph(_graph(local), shapes, reference=ontology,
+                                           focus_nodes=iris, engine=engine).errors}
     new = [v for v in report.violations if _key(v) not in old]
     return replace(report, conforms=not any(v.severity == "violation" for v in new),
                    violations=new)
@@ -112,10 +113,8 @@ def _key(v: Violation) -> tuple[str | None, ...]:
     return (v.focus, v.path, v.constraint, v.value, v.shape)
 
 
-def _graph(local: ox.Store, ontology: Graph) -> Graph:
+def _graph(local: ox.Store) -> Graph:
     graph = Graph()
-    for triple in ontology:
-        graph.add(triple)
     for quad in local:
         graph.add((from_oxigraph(quad.subject), from_oxigraph(quad.predicate),  # type: ignore[arg-type]
                    from_oxigraph(quad.object)))  # type: ignore[arg-type]

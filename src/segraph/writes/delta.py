@@ -44,9 +44,6 @@ class Delta:
             else:
                 self.added.add(quad)
 
-    def inverse(self) -> Delta:
-        return Delta(removed=set(self.added), added=set(self.removed))
-
     def graphs(self) -> list[str]:
         return sorted({q.graph_name.value for q in self.removed | self.added
                        if isinstance(q.graph_name, ox.NamedNode)})
@@ -95,11 +92,6 @@ def evaluate(store: Any, update: Update, *, using: list[str] | None = None,
         if mutable:
             apply(store, removed, added)
     return delta
-
-
-def holds(store: Any, quad: ox.Quad) -> bool:
-    return any(True for _ in store.quads_for_pattern(quad.subject, quad.predicate, quad.object,
-                                                     quad.graph_name))
 
 
 PRESENT_CHUNK = 500  # quads per question to a remote engine

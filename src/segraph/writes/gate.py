@@ -146,7 +146,7 @@ class WriteGate:
     def undo(self, seq: int, *, agent: str) -> Outcome:
         """Write the inverse of change ``seq`` (what it added and is still there is removed,
         what it removed and is not back is added), through the gate like any write."""
-        original = next((r for r in self.journal.records() if r.seq == seq), None)
+        original = self.journal.find(seq)
         if original is None:
             raise LookupError(f"there is no change {seq}")
         removed, added = original.quads()

@@ -106,6 +106,10 @@ class Journal:
     def records(self) -> list[Record]:
         return [record for record, _ in self.read()]
 
+    def find(self, seq: int) -> Record | None:
+        """Change ``seq``, read up to it (None: there is no such change)."""
+        return next((record for record, _ in self.read() if record.seq == seq), None)
+
     def end(self) -> tuple[int, int]:
         """(the last sequence number, the offset after the last whole record)."""
         seq, offset = 0, 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from segraph.catalogue import site
@@ -20,14 +19,7 @@ def journal_of(settings: dict[str, Any]) -> Journal:
 
 def built_through(settings: dict[str, Any], sources: list[str]) -> int:
     """The last change the served build already holds (0: none, or not a build)."""
-    paths = Paths.from_settings(settings)
-    if not sources or sources[0] != str(paths.dumps / "segraph.nq"):
-        return 0
-    try:
-        info = json.loads((paths.build / "build-info.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return 0
-    return int(info.get("journal") or 0)
+    return int(Paths.from_settings(settings).build_info(sources).get("journal") or 0)
 
 
 def write_gate(settings: dict[str, Any], store: Any, sources: list[str] | None = None
